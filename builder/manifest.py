@@ -1,0 +1,68 @@
+"""What a build read and wrote: per leaf its CTD number, title, path, SHA-256 and sources.
+
+The manifest holds no clock time, so it is as reproducible as the leaves it lists.
+"""
+from __future__ import annotations
+
+import dataclasses
+import platform
+from importlib import metadata
+
+from . import __version__
+from .model import Node
+from .publish import sha256
+
+LIBRARIES = ("docxtpl", "python-docx", "lxml", "ruamel.yaml", "jinja2", "markdown-it-py", "mdit-py-plugins")
+
+
+def leaf_record(leaf, data: bytes, template: str) -> dict:
+    scope = leaf.scope
+    owners = [scope.content.product, scope.substance, scope.product, scope.excipient, scope.item]
+    return {
+        "number": leaf.number,
+        "title": leaf.title,
+        "element": leaf.element,
+        "path": leaf.path,
+        "sha256": sha256(data),
+        "bytes": len(data),
+        "template": template,
+        "sources": sorted({path for owner in owners if owner is not None for path in source_paths(owner)}),
+    }
+
+
+def source_paths(record) -> set[str]:
+    """Every file that wrote a field of `record` or of the records inside it (core or overlay)."""
+    paths = {record.at.path} | {o.path for o in record.origins.values()}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, Node):
+                paths |= source_paths(child)
+    return {p for p in paths if p}
+
+
+def manifest(dossier, leaves: list[dict], inputs: list[tuple]) -> dict:
+    return {
+        "manifest_version": 1,
+        "product": dossier.product,
+        "region": dossier.region,
+        "tool": tool_versions(),
+        "inputs": [{"path": p, "sha256": h, "bytes": n, "role": r} for p, h, n, r in sorted(set(inputs))],
+        "leaves": leaves,
+    }
+
+
+def tool_versions() -> dict:
+    return {
+        "name": "cmc-dossier-builder",
+        "version": __version__,
+        "python": platform.python_version(),
+        "libraries": {name: _version(name) for name in LIBRARIES},
+    }
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"

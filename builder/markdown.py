@@ -1,0 +1,107 @@
+"""The narrative Markdown subset → Word paragraphs and lists with the template's styles.
+
+Writers get paragraphs, bullet and numbered lists, **bold**, *italic*, ~sub~ and ^super^script.
+markdown-it-py (CommonMark) parses; everything outside the subset is left as literal text, so
+nothing a writer typed is ever dropped. Each numbered list gets its own numbering instance, so
+every list starts at 1.
+"""
+from __future__ import annotations
+
+from itertools import count
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
+
+from .ooxml.blocks import FIRST_LIST_ID, Block, Run, paragraph_xml
+
+_MARKS = {"strong": "bold", "em": "italic", "sub": "subscript", "sup": "superscript"}
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero").enable(["emphasis", "list", "escape", "newline"])
+    return md.use(sub_plugin).use(superscript_plugin)
+
+
+_MD = _parser()
+
+
+class ListNumbers:
+    """Hands out numbering-instance ids for one document, so each numbered list restarts at 1."""
+
+    def __init__(self):
+        self._ids = count(FIRST_LIST_ID)
+
+    def next(self) -> int:
+        return next(self._ids)
+
+
+def render(text: str, numbers: ListNumbers) -> list[Block]:
+    """Return the blocks for one Markdown text."""
+    blocks, lists = [], []  # lists: stack of (kind, numbering id)
+    for token in _MD.parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            ordered = token.type == "ordered_list_open"
+            lists.append(("ListNumber", numbers.next()) if ordered else ("ListBullet", 1))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "inline":
+            runs = inline_runs(token.children or [])
+            blocks.append(_paragraph(runs, lists))
+    return blocks
+
+
+def _paragraph(runs: list[Run], lists: list) -> Block:
+    text = "".join(r.text for r in runs)
+    if not lists:
+        return Block(paragraph_xml(runs), text)
+    style, num_id = lists[-1]
+    return Block(paragraph_xml(runs, style, (num_id, len(lists) - 1)), text)
+
+
+def inline_runs(children) -> list[Run]:
+    """Turn markdown-it inline tokens into runs carrying bold/italic/sub/superscript marks."""
+    runs, marks = [], {"bold": False, "italic": False, "vert": ""}
+    for child in children:
+        kind = child.type.rsplit("_", 1)
+        if len(kind) == 2 and kind[0] in _MARKS and kind[1] in ("open", "close"):
+            _toggle(marks, _MARKS[kind[0]], kind[1] == "open")
+        elif child.type in ("text", "text_special"):
+            runs.append(Run(child.content, marks["bold"], marks["italic"], marks["vert"]))
+        elif child.type == "softbreak":
+            runs.append(Run(" ", marks["bold"], marks["italic"], marks["vert"]))
+        elif child.type == "hardbreak":
+            runs.append(Run("\n", marks["bold"], marks["italic"], marks["vert"]))
+        else:
+            runs.append(Run(child.content or child.markup))
+    return _merge(runs)
+
+
+def _toggle(marks: dict, mark: str, on: bool) -> None:
+    if mark in ("subscript", "superscript"):
+        marks["vert"] = mark if on else ""
+    else:
+        marks[mark] = on
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    """Join neighbouring runs with the same marks (markdown-it splits text at every delimiter)."""
+    merged: list[Run] = []
+    for run in runs:
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].vert) == (run.bold, run.italic, run.vert):
+            last = merged.pop()
+            run = Run(last.text + run.text, run.bold, run.italic, run.vert)
+        merged.append(run)
+    return merged
+
+
+def inline(text: str) -> list[Run]:
+    """Runs for a one-line field that allows inline marks (e.g. a structure value C~21~H~23~N~5~O)."""
+    tokens = _MD.parse(text)
+    runs: list[Run] = []
+    for token in tokens:
+        if token.type == "inline":
+            if runs:
+                runs.append(Run("\n"))
+            runs.extend(inline_runs(token.children or []))
+    return _merge(runs) or [Run(text)]

@@ -1,0 +1,115 @@
+"""Stage 2, merge: the global core plus one regional overlay → one tree, with every value's origin.
+
+The rules are deliberately few and strict (invoke's strict merge, architecture-models.md §8.5):
+mappings merge key by key; lists of records merge by `id`; other lists are replaced whole; removal is
+explicit (`remove: true` on a record); a type change is an error, never a silent replacement.
+"""
+from __future__ import annotations
+
+from .errors import Diagnostics
+from .source import SourceFile, Value
+
+
+def combine_core(files: list[SourceFile], diags: Diagnostics) -> Value:
+    """Join the core files into one mapping; a top-level key may be defined by one file only."""
+    merged: dict[str, Value] = {}
+    first = files[0].root.origin if files else None
+    for source in files:
+        if not source.root.is_map:
+            diags.error("E2101", "expected a mapping of top-level keys at the top of the file", source.root.origin)
+            continue
+        for key, value in source.root.data.items():
+            if key in merged:
+                diags.error("E2102", f"'{key}' is already defined in {merged[key].origin}", value.origin, key)
+            else:
+                merged[key] = value
+    return Value(merged, first) if first else Value({}, None)
+
+
+def apply_overlay(core: Value, overlay: SourceFile, diags: Diagnostics) -> Value:
+    """Return `core` with `overlay` merged over it; problems are reported at the overlay's lines."""
+    if not overlay.root.is_map:
+        diags.error("E2101", "expected a mapping of top-level keys at the top of the file", overlay.root.origin)
+        return core
+    return _merge(core, overlay.root, overlay.path, "", diags)
+
+
+def _merge(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -> Value:
+    if _kind(base) != _kind(over):
+        diags.error(
+            "E2103",
+            f"the overlay changes this value from {_kind(base)} to {_kind(over)} (core value at {base.origin})",
+            over.origin,
+            path,
+        )
+        return base
+    if base.is_map:
+        return _merge_maps(base, over, name, path, diags)
+    if base.is_list and _is_record_list(base):
+        if _is_record_list(over):
+            return _merge_records(base, over, name, path, diags)
+        diags.error(
+            "E2106",
+            "records merge by 'id': give every item an id (to remove one, write {id: ..., remove: true})",
+            over.origin,
+            path,
+        )
+        return base
+    return _mark(over, name)
+
+
+def _merge_maps(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -> Value:
+    merged = dict(base.data)
+    for key, value in over.data.items():
+        child = f"{path}.{key}" if path else key
+        merged[key] = _merge(base.data[key], value, name, child, diags) if key in base.data else _mark(value, name)
+    return Value(merged, base.origin, base.overlay)
+
+
+def _merge_records(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -> Value:
+    records = {_id(item): item for item in base.data}
+    order = [_id(item) for item in base.data]
+    for item in over.data:
+        rid = _id(item)
+        where = f"{path}[{rid}]"
+        if _is_removal(item):
+            if rid not in records:
+                diags.error("E2104", f"cannot remove '{rid}': no such record in the core", item.origin, where)
+            elif len(item.data) > 2:
+                diags.error("E2105", "a removal states only 'id' and 'remove: true'", item.origin, where)
+            else:
+                order.remove(rid)
+                del records[rid]
+        elif rid in records:
+            records[rid] = _merge(records[rid], item, name, where, diags)
+        else:
+            records[rid] = _mark(item, name)
+            order.append(rid)
+    return Value([records[rid] for rid in order], base.origin, base.overlay)
+
+
+def _is_removal(item: Value) -> bool:
+    flag = item.data.get("remove")
+    return flag is not None and flag.is_text and flag.data.strip().lower() == "true"
+
+
+def _mark(value: Value, name: str) -> Value:
+    """Mark a whole subtree as set by the overlay `name`."""
+    if value.is_map:
+        return Value({k: _mark(v, name) for k, v in value.data.items()}, value.origin, name)
+    if value.is_list:
+        return Value([_mark(v, name) for v in value.data], value.origin, name)
+    return value.with_overlay(name)
+
+
+def _kind(value: Value) -> str:
+    return "a mapping" if value.is_map else "a list" if value.is_list else "text"
+
+
+def _is_record_list(value: Value) -> bool:
+    return bool(value.data) and all(item.is_map and _id(item) for item in value.data)
+
+
+def _id(item: Value) -> str:
+    ident = item.data.get("id")
+    return ident.data if ident is not None and ident.is_text else ""

@@ -1,0 +1,287 @@
+"""The content model: what a writer states about a product, as frozen, typed records.
+
+Field declarations double as the schema (see `schema.py`); docs/content-format.md is the writer's
+view of the same model. Every record remembers where each of its fields was written (`origins`),
+so later stages (cross-section checks, explain, trace) can cite file:line:col.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from .errors import Origin
+from .schema import CTD_NUMBER, SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
+
+MODALITIES = ("small-molecule", "biologic", "cell-gene-therapy", "mrna-lnp", "adc")
+STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
+_MD = Text(markdown=True)
+_NARRATIVE = MapOf(CTD_NUMBER, "a CTD section number such as 3.2.S.2.2", _MD)
+_BY_ID = MapOf(SLUG, "an identifier", Text())
+M = dict(frozen=True, kw_only=True)
+
+
+@dataclass(**M)
+class Node:
+    at: Origin = Origin("")
+    origins: dict = dc_field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, name: str) -> Origin:
+        """Where field `name` was written (the record's own position when the field was omitted)."""
+        return self.origins.get(name, self.at)
+
+
+@dataclass(**M)
+class Product(Node):
+    id: str = field(Slug(), True, "must equal the product folder name")
+    name: str = field(Text(), True, "product name used in page headers")
+    inn: str = field(Text(), True, "International Non-proprietary Name")
+    modality: str = field(Choice(*MODALITIES), True)
+    sponsor: str = field(Text(), True)
+    as_of: str = field(Date(), True, "dossier date written into document properties")
+    regions: tuple = field(ListOf(Slug()), True, "regions this product is built for")
+
+
+@dataclass(**M)
+class Identifier(Node):
+    scheme: str = field(Text(), True)
+    value: str = field(Text(), True)
+
+
+@dataclass(**M)
+class Site(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    address: str = field(Text(), True)
+    country: str = field(Text(), True)
+    identifiers: tuple = field(ListOf(Record(Identifier)))
+
+
+@dataclass(**M)
+class Fact(Node):
+    label: str = field(Text(), True)
+    value: str = field(_MD, True)
+
+
+@dataclass(**M)
+class SiteRole(Node):
+    site: str = field(Slug(), True, "a site id")
+    responsibility: str = field(Text(), True)
+
+
+@dataclass(**M)
+class ProcessControl(Node):
+    id: str = field(Slug(), True)
+    control: str = field(Text(), True)
+    criterion: str = field(Text(), True)
+
+
+@dataclass(**M)
+class ProcessStep(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    description: str = field(_MD, True)
+    controls: tuple = field(Records(ProcessControl))
+
+
+@dataclass(**M)
+class Material(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    step: str = field(Text(), True)
+    grade: str = field(Text(), True)
+
+
+@dataclass(**M)
+class Impurity(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    origin: str = field(Text(), True, "e.g. process impurity, degradation product")
+    control: str = field(Text(), True)
+
+
+@dataclass(**M)
+class Test(Node):
+    id: str = field(Slug(), True)
+    test: str = field(Text(), True, "the attribute tested, e.g. Assay")
+    procedure: str = field(Text(), True, "method reference as the region cites it")
+    release: str = field(Text(), True, "release acceptance criterion, as typed")
+    shelf_life: str = field(Text(), False, "shelf-life criterion, only where it differs from release")
+
+
+@dataclass(**M)
+class Specification(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    version: str = field(Text(), True)
+    tests: tuple = field(Records(Test), True)
+
+
+@dataclass(**M)
+class Procedure(Node):
+    id: str = field(Slug(), True)
+    title: str = field(Text(), True)
+    description: str = field(_MD, True)
+    validation: str = field(_MD, False, "summary of validation; omit for compendial procedures")
+
+
+@dataclass(**M)
+class Batch(Node):
+    id: str = field(Slug(), True)
+    number: str = field(Text(), True)
+    size: str = field(Text(), True)
+    scale: str = field(Text(), True)
+    manufactured: str = field(Date(), True)
+    site: str = field(Slug(), True)
+    use: str = field(Text(), True)
+    results: dict = field(_BY_ID, True, "specification test id → result as reported")
+
+
+@dataclass(**M)
+class StabilityStudy(Node):
+    id: str = field(Slug(), True)
+    batch: str = field(Slug(), True)
+    type: str = field(Choice(*STUDY_TYPES), True)
+    condition: str = field(Text(), True)
+    container: str = field(Text(), True)
+    timepoints: tuple = field(ListOf(Text()), True)
+    results: dict = field(MapOf(SLUG, "a test id", ListOf(Text())), True)
+
+
+@dataclass(**M)
+class Stability(Node):
+    period_label: str = field(Choice("shelf_life", "retest_period"), True)
+    period: str = field(Text(), True)
+    storage: str = field(Text(), True)
+    studies: tuple = field(Records(StabilityStudy), True)
+
+
+@dataclass(**M)
+class ReferenceStandard(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    lot: str = field(Text(), True)
+    assigned_value: str = field(Text(), True)
+    source: str = field(Text(), True)
+
+
+@dataclass(**M)
+class ContainerComponent(Node):
+    id: str = field(Slug(), True)
+    component: str = field(Text(), True)
+    material: str = field(Text(), True)
+    standard: str = field(Text(), True)
+
+
+@dataclass(**M)
+class DrugSubstance(Node):
+    id: str = field(Slug(), True, "folder name of this 3.2.S section")
+    substance: str = field(Text(), True, "eCTD substance attribute")
+    manufacturer: str = field(Text(), True, "eCTD manufacturer attribute")
+    narrative: dict = field(_NARRATIVE)
+    nomenclature: tuple = field(ListOf(Record(Fact)))
+    structure: tuple = field(ListOf(Record(Fact)))
+    properties: tuple = field(ListOf(Record(Fact)))
+    manufacturers: tuple = field(ListOf(Record(SiteRole)))
+    process: tuple = field(Records(ProcessStep))
+    materials: tuple = field(Records(Material))
+    impurities: tuple = field(Records(Impurity))
+    specification: Specification | None = field(Record(Specification))
+    procedures: tuple = field(Records(Procedure))
+    batches: tuple = field(Records(Batch))
+    reference_standards: tuple = field(Records(ReferenceStandard))
+    container_closure: tuple = field(Records(ContainerComponent))
+    stability: Stability | None = field(Record(Stability))
+
+
+@dataclass(**M)
+class Strength(Node):
+    id: str = field(Slug(), True)
+    label: str = field(Text(), True)
+    unit_weight: str = field(Text(), True)
+
+
+@dataclass(**M)
+class Component(Node):
+    id: str = field(Slug(), True)
+    component: str = field(Text(), True)
+    function: str = field(Text(), True)
+    standard: str = field(Text(), True, "'compendial' (the region's pharmacopoeia) or free text")
+    quantities: dict = field(_BY_ID, True, "strength id → mg per unit")
+
+
+@dataclass(**M)
+class BatchSize(Node):
+    id: str = field(Slug(), True)
+    strength: str = field(Slug(), True)
+    units: str = field(WholeNumber(), True)
+    label: str = field(Text(), True)
+
+
+@dataclass(**M)
+class Excipient(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    function: str = field(Text(), True)
+    standard: str = field(Text(), True)
+    narrative: dict = field(_NARRATIVE)
+    specification: Specification | None = field(Record(Specification))
+
+
+@dataclass(**M)
+class DrugProduct(Node):
+    id: str = field(Slug(), True, "folder name of this 3.2.P section")
+    name: str = field(Text(), True, "eCTD product-name attribute")
+    dosage_form: str = field(Text(), True, "eCTD dosageform attribute")
+    manufacturer: str = field(Text(), False)
+    strengths: tuple = field(Records(Strength), True)
+    narrative: dict = field(_NARRATIVE)
+    composition: tuple = field(Records(Component))
+    batch_formula: tuple = field(Records(BatchSize))
+    manufacturers: tuple = field(ListOf(Record(SiteRole)))
+    process: tuple = field(Records(ProcessStep))
+    excipients: tuple = field(Records(Excipient))
+    specification: Specification | None = field(Record(Specification))
+    procedures: tuple = field(Records(Procedure))
+    batches: tuple = field(Records(Batch))
+    impurities: tuple = field(Records(Impurity))
+    reference_standards: tuple = field(Records(ReferenceStandard))
+    container_closure: tuple = field(Records(ContainerComponent))
+    stability: Stability | None = field(Record(Stability))
+
+
+@dataclass(**M)
+class RegionalItem(Node):
+    id: str = field(Slug(), True, "one of the region profile's regional_items")
+    narrative: str = field(_MD, True)
+
+
+@dataclass(**M)
+class AppendixItem(Node):
+    id: str = field(Slug(), True)
+    title: str = field(Text(), True)
+    narrative: str = field(_MD, True)
+
+
+@dataclass(**M)
+class Appendices(Node):
+    facilities: tuple = field(Records(AppendixItem))
+    adventitious_agents: tuple = field(Records(AppendixItem))
+    novel_excipients: tuple = field(Records(AppendixItem))
+
+
+@dataclass(**M)
+class Reference(Node):
+    id: str = field(Slug(), True)
+    citation: str = field(Text(), True)
+
+
+@dataclass(**M)
+class Content(Node):
+    """Everything stated about one product for one region, after the overlay is merged."""
+
+    product: Product = field(Record(Product), True)
+    sites: tuple = field(Records(Site))
+    drug_substances: tuple = field(Records(DrugSubstance), True)
+    drug_products: tuple = field(Records(DrugProduct), True)
+    regional: tuple = field(Records(RegionalItem))
+    appendices: Appendices | None = field(Record(Appendices))
+    literature: tuple = field(Records(Reference))

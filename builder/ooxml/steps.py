@@ -1,0 +1,165 @@
+"""Post-processing steps on a rendered package's parts, each one small job named for what it does.
+
+A region profile lists the steps it wants by name (`postprocess:`); none is named for a region.
+Steps take the parts (name → bytes) and a `Finish` of plain values; they never see the content model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .blocks import FIRST_LIST_ID
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+PAGE_SIZES = {"A4": (11906, 16838), "letter": (12240, 15840)}  # twentieths of a point, portrait
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+
+
+@dataclass(frozen=True)
+class Finish:
+    """What the steps need to know about the document, as plain values."""
+
+    title: str
+    date: str  # YYYY-MM-DD
+    language: str
+    page_size: str
+    east_asia: tuple[str, str, str] | None  # body font, heading font, language tag
+
+
+def _q(tag: str) -> str:
+    prefix, local = tag.split(":")
+    return f"{{{W}}}{local}"
+
+
+def _load(parts, name):
+    return etree.fromstring(parts[name], _PARSER)
+
+
+def _store(parts, name, root) -> None:
+    parts[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def page_setup(parts: dict, finish: Finish) -> None:
+    """Set every section's paper size, keeping its orientation (width > height when landscape)."""
+    short, long = PAGE_SIZES[finish.page_size]
+    root = _load(parts, "word/document.xml")
+    for size in root.iter(_q("w:pgSz")):
+        landscape = size.get(_q("w:orient")) == "landscape"
+        size.set(_q("w:w"), str(long if landscape else short))
+        size.set(_q("w:h"), str(short if landscape else long))
+    _store(parts, "word/document.xml", root)
+
+
+_HEADING_STYLES = {"Heading1", "Heading2", "Heading3", "Caption", "TableHeading", "Title"}
+
+
+def east_asian_fonts(parts: dict, finish: Finish) -> None:
+    """Give every style an explicit East Asian font and the document an East Asian language.
+
+    Without `w:lang w:eastAsia`, renderers pick Japanese glyph forms for Chinese text; theme font
+    attributes would override the explicit font, so they are removed.
+    """
+    if not finish.east_asia:
+        return
+    body, heading, lang = finish.east_asia
+    root = _load(parts, "word/styles.xml")
+    defaults = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    _set_font(defaults, body, lang)
+    for style in root.iterfind("w:style", NS):
+        rpr = style.find("w:rPr", NS)
+        if rpr is not None or style.get(_q("w:styleId")) in _HEADING_STYLES:
+            font = heading if style.get(_q("w:styleId")) in _HEADING_STYLES else body
+            _set_font(rpr if rpr is not None else _child(style, "w:rPr"), font, None)
+    _store(parts, "word/styles.xml", root)
+
+
+def _set_font(rpr, font: str, lang: str | None) -> None:
+    fonts = rpr.find("w:rFonts", NS)
+    if fonts is None:
+        fonts = etree.Element(_q("w:rFonts"))
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    fonts.set(_q("w:eastAsia"), font)
+    if lang:
+        lang_el = rpr.find("w:lang", NS)
+        if lang_el is None:
+            lang_el = etree.SubElement(rpr, _q("w:lang"))
+        lang_el.set(_q("w:eastAsia"), lang)
+
+
+def _child(parent, tag):
+    child = parent.find(tag, NS)
+    if child is None:
+        child = etree.SubElement(parent, _q(tag))
+    return child
+
+
+def list_numbering(parts: dict, finish: Finish) -> None:
+    """Create a numbering instance for every numbered list, each restarting at 1."""
+    used = sorted({int(n) for n in re.findall(rb'<w:numId w:val="(\d+)"/>', parts["word/document.xml"])
+                   if int(n) >= FIRST_LIST_ID})
+    if not used:
+        return
+    root = _load(parts, "word/numbering.xml")
+    abstract = _numbered_abstract(root, parts)
+    for num_id in used:
+        num = etree.SubElement(root, _q("w:num"))
+        num.set(_q("w:numId"), str(num_id))
+        etree.SubElement(num, _q("w:abstractNumId")).set(_q("w:val"), abstract)
+        override = etree.SubElement(num, _q("w:lvlOverride"))
+        override.set(_q("w:ilvl"), "0")
+        etree.SubElement(override, _q("w:startOverride")).set(_q("w:val"), "1")
+    _store(parts, "word/numbering.xml", root)
+
+
+def _numbered_abstract(numbering, parts) -> str:
+    """The abstract numbering behind the template's `ListNumber` style."""
+    styles = _load(parts, "word/styles.xml")
+    num_id = styles.find("w:style[@w:styleId='ListNumber']/w:pPr/w:numPr/w:numId", NS).get(_q("w:val"))
+    num = numbering.find(f"w:num[@w:numId='{num_id}']/w:abstractNumId", NS)
+    return num.get(_q("w:val"))
+
+
+_CORE = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+         "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/"}
+
+
+def core_properties(parts: dict, finish: Finish) -> None:
+    """Dates from the content (never the clock), the leaf title, language and a fixed revision."""
+    root = _load(parts, "docProps/core.xml")
+    for tag in ("dcterms:created", "dcterms:modified"):
+        _core(root, tag).text = f"{finish.date}T00:00:00Z"
+    _core(root, "dc:title").text = finish.title
+    _core(root, "dc:language").text = finish.language
+    _core(root, "cp:revision").text = "1"
+    _store(parts, "docProps/core.xml", root)
+
+
+def _core(root, tag):
+    prefix, local = tag.split(":")
+    element = root.find(f"{prefix}:{local}", _CORE)
+    if element is None:
+        element = etree.SubElement(root, f"{{{_CORE[prefix]}}}{local}")
+        if prefix == "dcterms":
+            element.set("{http://www.w3.org/2001/XMLSchema-instance}type", "dcterms:W3CDTF")
+    return element
+
+
+def text_width(document_xml: bytes) -> int:
+    """The text width of the template's first section (page width minus side margins)."""
+    root = etree.fromstring(document_xml, _PARSER)
+    size, margins = root.find(".//w:sectPr/w:pgSz", NS), root.find(".//w:sectPr/w:pgMar", NS)
+    return int(size.get(_q("w:w"))) - int(margins.get(_q("w:left"))) - int(margins.get(_q("w:right")))
+
+
+STEPS = {
+    "page_setup": page_setup,
+    "east_asian_fonts": east_asian_fonts,
+    "list_numbering": list_numbering,
+    "core_properties": core_properties,
+}

@@ -1,0 +1,179 @@
+"""The build, as named stages: load → merge → validate → plan → render → post-process → write → manifest.
+
+`prepare` runs the first four for every (product, region) pair and stops with *all* content errors
+of all pairs; only then does anything render, and only a fully rendered build is published.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Diagnostic, Diagnostics, DossierError
+from .manifest import leaf_record, manifest
+from .merge import apply_overlay, combine_core
+from .model import Content
+from .ooxml.package import read_package, write_package
+from .ooxml.steps import STEPS, Finish, text_width
+from .plan import Leaf, plan
+from .profile import RegionProfile, load_profile
+from .project import Project
+from .publish import RenderedDossier, build_lock, publish
+from .render import TemplateFile, check_template_variables, find_template, render
+from .scope import Scope
+from .source import SourceFile, Value, load_file
+from .structure import SectionTree, load_tree
+from .validate import validate
+from .views import KINDS
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One (product, region) pair after planning: everything rendering needs, and what was read."""
+
+    product: str
+    region: str
+    profile: RegionProfile
+    content: Content
+    tree: Value
+    leaves: tuple[Leaf, ...]
+    inputs: tuple[tuple[SourceFile, str], ...]
+
+
+def build(root: Path, products=None, regions=None, strict: bool = False) -> list[Path]:
+    project = Project(root)
+    dossiers = prepare(project, products, regions, strict)
+    rendered = [render_dossier(project, dossier) for dossier in dossiers]
+    with build_lock(project.output):
+        return publish(project.output, rendered)
+
+
+def prepare(project: Project, products=None, regions=None, strict: bool = False) -> list[Dossier]:
+    """Load, merge, validate and plan every selected pair; raise with every problem found."""
+    diags = Diagnostics()
+    tree = _guard(diags, load_tree, project.templates, diags)
+    dossiers = []
+    for product in products or project.products():
+        dossiers += _prepare_product(project, tree, product, regions, diags)
+    _dedupe(diags)
+    diags.raise_if_errors(strict=strict)
+    return dossiers
+
+
+def _prepare_product(project, tree: SectionTree | None, product: str, regions, diags) -> list[Dossier]:
+    core_sources = [s for p in project.core_files(product) if (s := _load(project, p, diags))]
+    core = combine_core(core_sources, diags)
+    result = []
+    for region in _targets(core, product, regions, project, diags):
+        profile, profile_sources = _guard(diags, load_profile, project.templates, region, diags) or (None, [])
+        sources = [(s, "content") for s in core_sources] + [(s, "profile") for s in profile_sources]
+        merged = core
+        overlay_path = project.overlay(product, region)
+        if overlay_path and (overlay := _load(project, overlay_path, diags)):
+            merged = apply_overlay(core, overlay, diags)
+            sources.append((overlay, "content"))
+        if profile is None or tree is None:
+            continue
+        content = validate(merged, product, profile, diags)
+        if content is not None:
+            leaves = plan(tree, Scope(content, profile), diags)
+            sources.append((tree.source, "structure"))
+            result.append(Dossier(product, region, profile, content, merged, leaves, tuple(sources)))
+    return result
+
+
+def _targets(core: Value, product: str, regions, project: Project, diags: Diagnostics) -> list[str]:
+    """The regions to build: the product's own list (`product.regions`), narrowed by the request."""
+    known = project.regions()
+    listed = _raw_regions(core)
+    for name, origin in listed:
+        if name not in known:
+            diags.error("E2302", f"no region profile '{name}' (known: {', '.join(known)})", origin, "product.regions")
+    own = [name for name, _ in listed if name in known]
+    for region in regions or ():
+        if region not in own:
+            diags.error("E2303", f"product '{product}' is not built for '{region}' (product.regions: "
+                        f"{', '.join(own) or 'none'})", None, "product.regions")
+    return [r for r in own if not regions or r in regions]
+
+
+def _raw_regions(core: Value) -> list:
+    product = core.data.get("product") if core.is_map else None
+    regions = product.data.get("regions") if product is not None and product.is_map else None
+    if regions is None or not regions.is_list:
+        return []
+    return [(v.data, v.origin) for v in regions.data if v.is_text]
+
+
+def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
+    """Render and post-process every leaf of one pair, in memory."""
+    templates: dict[str, TemplateFile] = {}
+    files, records = {}, []
+    for leaf in dossier.leaves:
+        template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates)
+        data = finish(render_leaf(dossier, leaf, template), dossier, leaf)
+        files[leaf.path] = data
+        records.append(leaf_record(leaf, data, template.display))
+    inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
+    inputs += [(t.display, *_digest(t.data), "template") for t in templates.values()]
+    return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs))
+
+
+def _template(project: Project, region: str, name: str, cache: dict) -> TemplateFile:
+    template = find_template(project.templates, region, name)
+    check_template_variables(template)
+    cache[name] = template
+    return template
+
+
+def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
+    from .views.base import DocContext
+
+    ctx = DocContext(width=text_width(read_package(template.data)["word/document.xml"]))
+    blocks = KINDS[leaf.kind].blocks(leaf.scope, leaf.number, ctx)
+    doc = {"product": dossier.content.product.name, "section": leaf.number, "title": leaf.title,
+           "heading": leaf.heading, "subject": leaf.subject}
+    return render(template, doc, dossier.profile.labels, blocks, leaf.path)
+
+
+def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
+    """Post-process a rendered leaf with the profile's steps, then normalise the zip."""
+    profile = dossier.profile
+    east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
+        if profile.east_asia else None
+    info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia)
+    parts = read_package(data)
+    for name in profile.postprocess:
+        STEPS[name](parts, info)
+    return write_package(parts)
+
+
+def _digest(data: bytes):
+    from .publish import sha256
+
+    return sha256(data), len(data)
+
+
+def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None:
+    return _guard(diags, load_file, path, project.display(path))
+
+
+def _guard(diags: Diagnostics, func, *args):
+    """Run a loading step; a content error in one file is recorded and the build goes on reading."""
+    try:
+        return func(*args)
+    except DossierError as exc:
+        if exc.category.value != 2:
+            raise
+        diags.items.extend(exc.diagnostics)
+        return None
+
+
+def _dedupe(diags: Diagnostics) -> None:
+    """The same core mistake is found once per region; report it once."""
+    seen, unique = set(), []
+    for item in diags.items:
+        key = (item.origin, item.code, item.field, item.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    diags.items[:] = unique

@@ -1,0 +1,137 @@
+"""Stage 5, plan: content + region profile + section tree → the ordered eCTD leaves to render.
+
+One Word document per leaf, at the eCTD v3.2.2 folder and file name (module3.md §2, §4). Names come
+only from validated identifiers, and every name and path is checked against the region's limits.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .errors import Diagnostics
+from .scope import Scope
+from .structure import Section, SectionTree
+from .views import KINDS
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.docx)?$")
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One planned document: where it goes, what it is called, and what it renders."""
+
+    number: str
+    title: str
+    element: str
+    path: str
+    template: str
+    kind: str
+    heading: str
+    subject: str
+    scope: Scope
+
+
+def plan(tree: SectionTree, scope: Scope, diags: Diagnostics) -> tuple[Leaf, ...]:
+    leaves: list[Leaf] = []
+    for section in tree.sections:
+        _walk(section, tree.root_folder, scope, leaves, diags)
+    _check_paths(leaves, scope, diags)
+    return tuple(leaves)
+
+
+def _walk(section: Section, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
+    spec = section.spec
+    if spec.repeat:
+        _repeat(section, folder, scope, leaves, diags)
+    elif section.is_leaf:
+        _plan_leaf(spec, _join(folder, spec.folder), scope, leaves, diags)
+    else:
+        for child in section.children:
+            _walk(child, _join(folder, spec.folder), scope, leaves, diags)
+
+
+def _repeat(section: Section, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
+    """Plan the subtree once per item of the repeated list; `once` children once per parent."""
+    spec = section.spec
+    for item in scope.items(spec.repeat):
+        inner = replace(scope, **{_scope_slot(spec.repeat): item})
+        base = _join(folder, spec.folder).replace("{item}", item.id)
+        for child in section.children:
+            if child.spec.once != "true":
+                _walk_item(child, base, inner, item.id, leaves, diags)
+    for child in section.children:
+        if child.spec.once == "true":
+            _walk(child, _join(folder, spec.folder).replace("/{item}", ""), scope, leaves, diags)
+
+
+def _walk_item(section: Section, folder: str, scope: Scope, item_id: str, leaves, diags) -> None:
+    spec = section.spec
+    own = (spec.folder or "").replace("{item}", item_id)
+    if section.is_leaf:
+        _plan_leaf(spec, _join(folder, own), scope, leaves, diags)
+    else:
+        for child in section.children:
+            _walk_item(child, _join(folder, own), scope, item_id, leaves, diags)
+
+
+def _scope_slot(repeat: str) -> str:
+    return {"drug_substances": "substance", "drug_products": "product", "excipients": "excipient"}[repeat]
+
+
+def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
+    kind = KINDS.get(spec.kind)
+    if kind is None:
+        diags.error("E2401", f"unknown section kind '{spec.kind}'", spec.where("kind"), spec.number)
+        return
+    title = scope.profile.title(spec.number, spec.title)
+    heading = f"{spec.number} {title}"
+    if spec.docs == "many":
+        items = [i for i in scope.items(spec.per) if kind.present(replace(scope, item=i), spec.number)]
+        for item in items:
+            inner = replace(scope, item=item)
+            path = f"{_join(folder, spec.folder or '').replace('{item}', item.id)}/{spec.stem}-{item.id}.docx"
+            leaves.append(Leaf(spec.number, title, spec.element, path, spec.template, spec.kind, heading,
+                               kind.subject(inner), inner))
+        present = bool(items)
+    else:
+        present = kind.present(scope, spec.number)
+        if present:
+            path = f"{folder}/{spec.stem}.docx"
+            leaves.append(Leaf(spec.number, title, spec.element, path, spec.template, spec.kind, heading,
+                               kind.subject(scope), scope))
+    if not present and spec.required == "true":
+        owner = scope.owner
+        where = owner.at if owner is not None else None
+        diags.error("E2402", f"{heading} has no content: {kind.hint(spec.number)}", where, _owner_path(scope))
+
+
+def _owner_path(scope: Scope) -> str:
+    if scope.excipient is not None:
+        return f"drug_products[{scope.product.id}].excipients[{scope.excipient.id}]"
+    if scope.product is not None:
+        return f"drug_products[{scope.product.id}]"
+    if scope.substance is not None:
+        return f"drug_substances[{scope.substance.id}]"
+    return ""
+
+
+def _join(folder: str, more: str | None) -> str:
+    return f"{folder}/{more}" if more else folder
+
+
+def _check_paths(leaves: list[Leaf], scope: Scope, diags: Diagnostics) -> None:
+    """Every name is [a-z0-9-], within the region's name and path limits, and unique ignoring case."""
+    naming = scope.profile.naming
+    seen: dict[str, Leaf] = {}
+    for leaf in leaves:
+        where = leaf.scope.owner.at if leaf.scope.owner is not None else None
+        for name in leaf.path.split("/"):
+            if not NAME.match(name) or len(name) > int(naming.max_name):
+                diags.error("E2403", f"output name '{name}' is not [a-z0-9-] within {naming.max_name} characters "
+                            f"(from {leaf.path})", where, leaf.number)
+        if len(leaf.path) > int(naming.max_path):
+            diags.error("E2404", f"path is {len(leaf.path)} characters, over the region's {naming.max_path}: "
+                        f"{leaf.path}; shorten the ids", where, leaf.number)
+        if leaf.path.casefold() in seen:
+            diags.error("E2405", f"two leaves would be written to {leaf.path}", where, leaf.number)
+        seen[leaf.path.casefold()] = leaf

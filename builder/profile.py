@@ -1,0 +1,90 @@
+"""Region profiles: everything that differs between health authorities, as data.
+
+A profile is `templates/common/profile.yaml` (shared defaults) with `templates/<region>/region.yaml`
+and an optional `templates/<region>/titles.yaml` merged over it by the same rules as content
+overlays. Adding an authority means adding that folder; the engine never names a region.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Diagnostics, environment_error
+from .merge import apply_overlay
+from .model import M, Node
+from .ooxml.steps import STEPS
+from .schema import CTD_NUMBER, Choice, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, bind_record, field
+from .source import load_file
+
+LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+PROFILE_FILES = ("region.yaml", "titles.yaml")
+
+
+@dataclass(**M)
+class EastAsia(Node):
+    body_font: str = field(Text(), True, "East Asian font for body text, e.g. SimSun")
+    heading_font: str = field(Text(), True, "East Asian font for headings, e.g. SimHei")
+    lang: str = field(Text(), True, "East Asian language tag, e.g. zh-CN")
+
+
+@dataclass(**M)
+class RegionalItemType(Node):
+    id: str = field(Slug(), True)
+    title: str = field(Text(), True, "leaf title, in the region's language")
+
+
+@dataclass(**M)
+class Naming(Node):
+    max_name: str = field(WholeNumber(), True, "longest folder or file name, extension included")
+    max_path: str = field(WholeNumber(), True, "longest path below the region's output folder")
+
+
+@dataclass(**M)
+class RegionProfile(Node):
+    id: str = field(Slug(), True)
+    name: str = field(Text(), True)
+    language: str = field(Text(), True, "BCP 47 tag of the dossier language")
+    page_size: str = field(Choice("A4", "letter"), True)
+    compendium: str = field(Text(), True, "how this region names its pharmacopoeia")
+    east_asia: EastAsia | None = field(Record(EastAsia))
+    titles: dict = field(MapOf(CTD_NUMBER, "a CTD section number", Text()), False, "section titles in the region's language")
+    labels: dict = field(MapOf(LABEL_KEY, "a label name", Text(blank_ok=True)), True)
+    regional_items: tuple = field(Records(RegionalItemType))
+    stability_long_term: tuple = field(ListOf(Text()), False, "long-term conditions this region accepts")
+    naming: Naming = field(Record(Naming), True)
+    postprocess: tuple = field(ListOf(Choice(*STEPS)), True, "post-processing steps, in order")
+
+    def label(self, key: str) -> str:
+        return self.labels[key]
+
+    def title(self, number: str, default: str) -> str:
+        return self.titles.get(number, default)
+
+
+def available_regions(templates: Path) -> list[str]:
+    """Regions are the folders of `templates/` that hold a region.yaml, sorted."""
+    return sorted(p.parent.name for p in templates.glob("*/region.yaml"))
+
+
+def load_profile(templates: Path, region: str, diags: Diagnostics) -> tuple[RegionProfile | None, list]:
+    """Return the merged, validated profile for `region` and the source files it was read from."""
+    folder = templates / region
+    if not (folder / "region.yaml").is_file():
+        known = ", ".join(available_regions(templates)) or "none"
+        raise environment_error("E4003", f"no region profile '{region}' (known regions: {known})", folder / "region.yaml")
+    base = load_file(templates / "common" / "profile.yaml", _display(templates, "common/profile.yaml"))
+    sources, tree = [base], base.root
+    for name in PROFILE_FILES:
+        if (folder / name).is_file():
+            layer = load_file(folder / name, _display(templates, f"{region}/{name}"))
+            sources.append(layer)
+            tree = apply_overlay(tree, layer, diags)
+    profile = bind_record(RegionProfile, tree, "", diags)
+    if profile is not None and profile.id != region:
+        diags.error("E2301", f"profile id '{profile.id}' differs from its folder '{region}'", profile.where("id"), "id")
+    return profile, sources
+
+
+def _display(templates: Path, rel: str) -> str:
+    return f"{templates.name}/{rel}"

@@ -1,0 +1,110 @@
+"""Stages 7–8, write and manifest: staged output published all-or-nothing, manifest written last.
+
+Every (product, region) folder is rendered completely into a staging folder next to `output/`'s
+final place, then swapped in with renames; a failure at any point before the swap leaves the
+previous output untouched and removes the staging folder (pitfalls.md §4.2).
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import environment_error
+
+STAGING_PREFIX = ".staging-"
+
+
+@dataclass(frozen=True)
+class RenderedDossier:
+    """One (product, region) build in memory: its files (relative path → bytes) and manifest."""
+
+    product: str
+    region: str
+    files: dict[str, bytes]
+    manifest: dict
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_json(data: dict) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@contextmanager
+def build_lock(output: Path):
+    """One build at a time per output folder; stale staging folders from a crash are swept."""
+    output.mkdir(parents=True, exist_ok=True)
+    with open(output / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise environment_error("E4010", "another build is running on this output folder", output) from None
+        for stale in sorted(output.rglob(f"{STAGING_PREFIX}*")):
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+
+
+def publish(output: Path, dossiers: list[RenderedDossier]) -> list[Path]:
+    """Write every dossier to staging, then swap each into place; returns the published folders."""
+    staged = []
+    try:
+        for dossier in dossiers:
+            staged.append((_stage(output, dossier), output / dossier.product / dossier.region))
+        for stage, final in staged:
+            _swap(stage, final)
+    finally:
+        for stage, _ in staged:
+            shutil.rmtree(stage, ignore_errors=True)
+    return [final for _, final in staged]
+
+
+def _stage(output: Path, dossier: RenderedDossier) -> Path:
+    stage = output / f"{STAGING_PREFIX}{os.getpid()}-{dossier.product}-{dossier.region}"
+    try:
+        for rel, data in sorted(dossier.files.items()):
+            _write(stage / rel, data)
+        _write(stage / "manifest.json", canonical_json(dossier.manifest))
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise environment_error("E4002", f"cannot write output: {exc.strerror}; previous output untouched",
+                                exc.filename or stage) from None
+    return stage
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _swap(stage: Path, final: Path) -> None:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f"{STAGING_PREFIX}old-{final.name}")
+    try:
+        if final.exists():
+            os.replace(final, old)
+        os.replace(stage, final)
+    except OSError as exc:
+        if old.exists() and not final.exists():
+            os.replace(old, final)
+        raise environment_error("E4002", f"cannot publish output: {exc.strerror}", final) from None
+    shutil.rmtree(old, ignore_errors=True)
+    _fsync_dir(final.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,97 @@
+"""Stage 6, render: one leaf's view → .docx bytes, with docxtpl in a hardened Jinja environment.
+
+docxtpl's defaults lose text silently (autoescape off; recover-mode re-parsing; undefined → blank;
+None → "None"; pitfalls.md §2). Here: sandbox, autoescape, strict undefined, a finalize hook that
+refuses None, blanks and non-text, and a strict parse of every rendered part before docxtpl's
+forgiving one. Any failure names the leaf and the template.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup, escape
+
+from .errors import Category, Diagnostic, DossierError, environment_error, template_error
+
+CONTEXT_NAMES = {"doc", "labels", "blocks"}
+
+
+class RenderValueError(ValueError):
+    """A value that must not be printed reached the template."""
+
+
+def _finalize(value):
+    if value is None:
+        raise RenderValueError("a value is None (it would print 'None')")
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            raise RenderValueError("a value is blank")
+        return value
+    raise RenderValueError(f"a value is {type(value).__name__}, not text")
+
+
+def environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+
+
+class _StrictTemplate(DocxTemplate):
+    """docxtpl re-parses its output in lxml's recover mode, which drops what it cannot parse;
+    parse every rendered part strictly first, so malformed XML fails instead of losing text."""
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        xml = super().render_xml_part(src_xml, part, context, jinja_env)
+        try:
+            etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            raise RenderValueError(f"rendered XML is not well-formed ({exc})") from None
+        return xml
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    name: str
+    path: Path
+    display: str
+    data: bytes
+
+
+def find_template(templates: Path, region: str, name: str) -> TemplateFile:
+    """The region's own template if it has one, else the common one."""
+    for folder in (region, "common"):
+        path = templates / folder / f"{name}.docx"
+        if path.is_file():
+            return TemplateFile(name, path, f"{templates.name}/{folder}/{name}.docx", path.read_bytes())
+    raise environment_error("E4004", f"no template '{name}.docx' in {region}/ or common/", templates / "common" / f"{name}.docx")
+
+
+def check_template_variables(template: TemplateFile) -> None:
+    """Every name a template uses must be one the renderer provides (a typo fails before rendering)."""
+    try:
+        names = _StrictTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(environment())
+    except TemplateError as exc:
+        raise template_error("E3002", f"template syntax error: {exc}", template.display) from None
+    unknown = sorted(set(names) - CONTEXT_NAMES)
+    if unknown:
+        raise template_error("E3003", f"unknown template variables {', '.join(unknown)} "
+                             f"(templates may use {', '.join(sorted(CONTEXT_NAMES))})", template.display)
+
+
+def render(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str) -> bytes:
+    context = {"doc": doc, "labels": {k: Markup(escape(v)) for k, v in labels.items()}, "blocks": blocks}
+    try:
+        tpl = _StrictTemplate(io.BytesIO(template.data))
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+        out = io.BytesIO()
+        tpl.save(out)
+    except (TemplateError, RenderValueError) as exc:
+        raise DossierError(Category.TEMPLATE, [
+            Diagnostic("E3001", f"rendering {leaf_name} failed: {exc}", None, template.display)]) from None
+    return out.getvalue()

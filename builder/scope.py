@@ -1,0 +1,36 @@
+"""What one leaf is about: the product content, the region, and the substance/product/item in hand."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Content, DrugProduct, DrugSubstance, Excipient
+from .profile import RegionProfile
+
+
+@dataclass(frozen=True)
+class Scope:
+    content: Content
+    profile: RegionProfile
+    substance: DrugSubstance | None = None
+    product: DrugProduct | None = None
+    excipient: Excipient | None = None
+    item: object | None = None
+
+    @property
+    def owner(self):
+        """The record whose fields a leaf renders: excipient, else product, else substance."""
+        return self.excipient or self.product or self.substance
+
+    def narrative(self, number: str) -> str | None:
+        owner = self.owner
+        return owner.narrative.get(number) if owner is not None else None
+
+    def items(self, name: str) -> tuple:
+        """The list `name` nearest to this scope: the owner's, then the appendices', then the content's."""
+        for holder in (self.owner, self.content.appendices, self.content):
+            if holder is not None and hasattr(holder, name):
+                return tuple(getattr(holder, name) or ())
+        return ()
+
+    def label(self, key: str) -> str:
+        return self.profile.label(key)

@@ -1,0 +1,15 @@
+"""View builders: one per section kind, turning the model into blocks a template places.
+
+Templates never see YAML mappings or model objects (a key named `items` would print a bound method,
+pitfalls.md §2.1); they get a `doc` header, region `labels` and ready-made `blocks`.
+"""
+from __future__ import annotations
+
+from .base import LeafKind, subject
+from .narrative import NARRATIVE_KINDS
+from .records import RECORD_KINDS
+from .tables import TABLE_KINDS
+
+KINDS: dict[str, LeafKind] = {**NARRATIVE_KINDS, **RECORD_KINDS, **TABLE_KINDS}
+
+__all__ = ["KINDS", "LeafKind", "subject"]

@@ -1,0 +1,75 @@
+"""Shared pieces of the view builders: the per-document context, captions, cells and the kind record."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import markdown
+from ..ooxml.blocks import Block, Cell, Run, paragraph, table
+from ..scope import Scope
+
+
+@dataclass
+class DocContext:
+    """State of one document being built: list numbering, table numbering and text width."""
+
+    width: int
+    numbers: markdown.ListNumbers = field(default_factory=markdown.ListNumbers)
+    tables: int = 0
+
+
+@dataclass(frozen=True)
+class LeafKind:
+    """How a kind of leaf is rendered: whether it has content, its blocks, and a hint when missing."""
+
+    present: Callable[[Scope, str], bool]
+    blocks: Callable[[Scope, str, DocContext], list[Block]]
+    hint: Callable[[str], str]
+
+
+def subject(scope: Scope) -> str:
+    """The line under the heading naming what the document is about, in the region's terms."""
+    parts = []
+    if scope.substance is not None:
+        parts.append(f"{scope.label('drug_substance')}: {scope.substance.substance} ({scope.substance.manufacturer})")
+    if scope.product is not None:
+        parts.append(f"{scope.label('drug_product')}: {scope.product.name}, {scope.product.dosage_form}")
+    if scope.excipient is not None:
+        parts.append(f"{scope.label('excipient')}: {scope.excipient.name}")
+    if scope.item is not None:
+        parts.append(item_title(scope))
+    return " — ".join(parts) or scope.content.product.name
+
+
+def item_title(scope: Scope) -> str:
+    item = scope.item
+    for attr in ("title", "citation"):
+        if getattr(item, attr, None):
+            return getattr(item, attr)
+    regional = {t.id: t.title for t in scope.profile.regional_items}
+    return regional.get(item.id, item.id)
+
+
+def narrative_blocks(text: str | None, ctx: DocContext) -> list[Block]:
+    return markdown.render(text, ctx.numbers) if text else []
+
+
+def caption(ctx: DocContext, scope: Scope, text: str) -> Block:
+    ctx.tables += 1
+    return paragraph([Run(f"{scope.label('table')} {ctx.tables}{scope.label('caption_separator')}{text}")], "Caption")
+
+
+def cell(text: str, **kw) -> Cell:
+    return Cell((Run(text),), **kw)
+
+
+def md_cell(text: str) -> Cell:
+    return Cell(tuple(markdown.inline(text)))
+
+
+def simple_table(ctx: DocContext, header: list[str], rows: list[list[Cell]], weights: list[int]) -> Block:
+    return table([[cell(h) for h in header]], rows, weights, ctx.width)
+
+
+def labelled(scope: Scope, *keys: str) -> list[str]:
+    return [scope.label(k) for k in keys]

@@ -1,0 +1,93 @@
+"""Leaves that present lists of records: facts, sites, process steps, materials, impurities …"""
+from __future__ import annotations
+
+from .base import DocContext, LeafKind, caption, cell, labelled, md_cell, narrative_blocks, simple_table
+from ..ooxml.blocks import Run, paragraph
+
+
+def _facts(field: str, caption_key: str):
+    def present(scope, number):
+        return bool(getattr(scope.owner, field, ())) or bool(scope.narrative(number))
+
+    def blocks(scope, number, ctx: DocContext):
+        out = narrative_blocks(scope.narrative(number), ctx)
+        facts = getattr(scope.owner, field, ())
+        if facts:
+            rows = [[cell(f.label), md_cell(f.value)] for f in facts]
+            out += [caption(ctx, scope, scope.label(caption_key)),
+                    simple_table(ctx, labelled(scope, "attribute", "value"), rows, [2, 5])]
+        return out
+
+    return LeafKind(present, blocks, lambda n: f"add `{field}` rows or a narrative for '{n}'")
+
+
+def _table_kind(field: str, caption_key: str, columns: list[str], row, weights: list[int]):
+    """A leaf that is an optional narrative plus one table with a row per record of `field`."""
+
+    def present(scope, number):
+        return bool(getattr(scope.owner, field, ()))
+
+    def blocks(scope, number, ctx: DocContext):
+        records = getattr(scope.owner, field, ())
+        rows = [row(scope, r) for r in records]
+        return narrative_blocks(scope.narrative(number), ctx) + [
+            caption(ctx, scope, scope.label(caption_key)),
+            simple_table(ctx, labelled(scope, *columns), rows, weights),
+        ]
+
+    return LeafKind(present, blocks, lambda n: f"add `{field}` to this record")
+
+
+def _site_row(scope, role):
+    site = next(s for s in scope.content.sites if s.id == role.site)
+    ids = "; ".join(f"{i.scheme}: {i.value}" for i in site.identifiers)
+    address = f"{site.address}, {site.country}" + (f"\n{ids}" if ids else "")
+    return [cell(site.name), cell(address), cell(role.responsibility)]
+
+
+def _process_present(scope, number):
+    return bool(scope.owner.process)
+
+
+def _process_blocks(scope, number, ctx: DocContext):
+    out = narrative_blocks(scope.narrative(number), ctx)
+    for index, step in enumerate(scope.owner.process, 1):
+        out.append(paragraph([Run(f"{scope.label('step')} {index}: {step.name}")], "Heading2"))
+        out += narrative_blocks(step.description, ctx)
+        if step.controls:
+            rows = [[cell(c.control), cell(c.criterion)] for c in step.controls]
+            out += [caption(ctx, scope, f"{scope.label('in_process_controls')}: {step.name}"),
+                    simple_table(ctx, labelled(scope, "control", "acceptance_criterion"), rows, [3, 4])]
+    return out
+
+
+def _procedure_blocks(field: str):
+    def blocks(scope, number, ctx: DocContext):
+        return narrative_blocks(scope.narrative(number), ctx) + narrative_blocks(getattr(scope.item, field), ctx)
+
+    def present(scope, number):
+        return scope.item is not None and bool(getattr(scope.item, field, None))
+
+    return LeafKind(present, blocks, lambda n: f"add `procedures` with a `{field}` to this record")
+
+
+RECORD_KINDS = {
+    "nomenclature": _facts("nomenclature", "nomenclature"),
+    "structure": _facts("structure", "structure"),
+    "properties": _facts("properties", "general_properties"),
+    "manufacturers": _table_kind("manufacturers", "manufacturers", ["name", "address", "responsibility"],
+                                 _site_row, [3, 4, 4]),
+    "process": LeafKind(_process_present, _process_blocks, lambda n: "add `process` steps to this record"),
+    "materials": _table_kind("materials", "materials", ["material", "step", "grade"],
+                             lambda s, m: [cell(m.name), cell(m.step), cell(m.grade)], [3, 3, 3]),
+    "impurities": _table_kind("impurities", "impurities", ["impurity", "origin", "control"],
+                              lambda s, i: [cell(i.name), cell(i.origin), cell(i.control)], [3, 3, 4]),
+    "reference-standards": _table_kind(
+        "reference_standards", "reference_standards", ["reference_standard", "lot", "assigned_value", "source"],
+        lambda s, r: [cell(r.name), cell(r.lot), cell(r.assigned_value), cell(r.source)], [3, 2, 2, 3]),
+    "container-closure": _table_kind(
+        "container_closure", "container_closure", ["component", "material", "quality_standard"],
+        lambda s, c: [cell(c.component), cell(c.material), cell(c.standard)], [3, 3, 3]),
+    "procedure": _procedure_blocks("description"),
+    "procedure-validation": _procedure_blocks("validation"),
+}
