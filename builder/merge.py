@@ -6,14 +6,14 @@ explicit (`remove: true` on a record); a type change is an error, never a silent
 """
 from __future__ import annotations
 
-from .errors import Diagnostics
+from .errors import Diagnostics, Origin
 from .source import SourceFile, Value
 
 
 def combine_core(files: list[SourceFile], diags: Diagnostics) -> Value:
     """Join the core files into one mapping; a top-level key may be defined by one file only."""
     merged: dict[str, Value] = {}
-    first = files[0].root.origin if files else None
+    folder = Origin(files[0].path.rsplit("/", 1)[0] + "/") if files else Origin("")
     for source in files:
         if not source.root.is_map:
             diags.error("E2101", "expected a mapping of top-level keys at the top of the file", source.root.origin)
@@ -23,7 +23,7 @@ def combine_core(files: list[SourceFile], diags: Diagnostics) -> Value:
                 diags.error("E2102", f"'{key}' is already defined in {merged[key].origin}", value.origin, key)
             else:
                 merged[key] = value
-    return Value(merged, first) if first else Value({}, None)
+    return Value(merged, folder)
 
 
 def apply_overlay(core: Value, overlay: SourceFile, diags: Diagnostics) -> Value:

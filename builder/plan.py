@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from .errors import Diagnostics
 from .scope import Scope
 from .structure import Section, SectionTree
-from .views import KINDS
+from .views import KINDS, subject
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.docx)?$")
 
@@ -43,35 +43,28 @@ def _walk(section: Section, folder: str, scope: Scope, leaves: list, diags: Diag
     spec = section.spec
     if spec.repeat:
         _repeat(section, folder, scope, leaves, diags)
-    elif section.is_leaf:
-        _plan_leaf(spec, _join(folder, spec.folder), scope, leaves, diags)
-    else:
-        for child in section.children:
-            _walk(child, _join(folder, spec.folder), scope, leaves, diags)
+        return
+    here = _join(folder, spec.folder)
+    if scope.owner is not None:
+        here = here.replace("{item}", scope.owner.id)
+    if section.is_leaf:
+        _plan_leaf(spec, here, scope, leaves, diags)
+    for child in section.children:
+        _walk(child, here, scope, leaves, diags)
 
 
 def _repeat(section: Section, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
     """Plan the subtree once per item of the repeated list; `once` children once per parent."""
     spec = section.spec
+    base = _join(folder, spec.folder)
     for item in scope.items(spec.repeat):
         inner = replace(scope, **{_scope_slot(spec.repeat): item})
-        base = _join(folder, spec.folder).replace("{item}", item.id)
         for child in section.children:
             if child.spec.once != "true":
-                _walk_item(child, base, inner, item.id, leaves, diags)
+                _walk(child, base.replace("{item}", item.id), inner, leaves, diags)
     for child in section.children:
         if child.spec.once == "true":
-            _walk(child, _join(folder, spec.folder).replace("/{item}", ""), scope, leaves, diags)
-
-
-def _walk_item(section: Section, folder: str, scope: Scope, item_id: str, leaves, diags) -> None:
-    spec = section.spec
-    own = (spec.folder or "").replace("{item}", item_id)
-    if section.is_leaf:
-        _plan_leaf(spec, _join(folder, own), scope, leaves, diags)
-    else:
-        for child in section.children:
-            _walk_item(child, _join(folder, own), scope, item_id, leaves, diags)
+            _walk(child, base.replace("/{item}", ""), scope, leaves, diags)
 
 
 def _scope_slot(repeat: str) -> str:
@@ -89,16 +82,16 @@ def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics
         items = [i for i in scope.items(spec.per) if kind.present(replace(scope, item=i), spec.number)]
         for item in items:
             inner = replace(scope, item=item)
-            path = f"{_join(folder, spec.folder or '').replace('{item}', item.id)}/{spec.stem}-{item.id}.docx"
+            path = f"{folder.replace('{item}', item.id)}/{spec.stem}-{item.id}.docx"
             leaves.append(Leaf(spec.number, title, spec.element, path, spec.template, spec.kind, heading,
-                               kind.subject(inner), inner))
+                               subject(inner), inner))
         present = bool(items)
     else:
         present = kind.present(scope, spec.number)
         if present:
             path = f"{folder}/{spec.stem}.docx"
             leaves.append(Leaf(spec.number, title, spec.element, path, spec.template, spec.kind, heading,
-                               kind.subject(scope), scope))
+                               subject(scope), scope))
     if not present and spec.required == "true":
         owner = scope.owner
         where = owner.at if owner is not None else None

@@ -148,7 +148,7 @@ def _preflight(yaml: YAML, text: str, display: str) -> None:
             if kind == "DocumentStartEvent":
                 documents += 1
                 if getattr(event, "version", None) or getattr(event, "tags", None) or documents > 1:
-                    _refuse_document(event, documents, where)
+                    _refuse_document(text, documents, where)
             elif kind == "AliasEvent":
                 raise content_error("E2010", "aliases (*name) are not allowed; write the value out", where)
             elif getattr(event, "anchor", None):
@@ -173,10 +173,11 @@ def _preflight(yaml: YAML, text: str, display: str) -> None:
         raise _unmarked(exc, text, display) from None
 
 
-def _refuse_document(event, documents: int, where: Origin) -> None:
+def _refuse_document(text: str, documents: int, where: Origin) -> None:
     if documents > 1:
         raise content_error("E2013", "several YAML documents in one file (remove '---'); one document per file", where)
-    raise content_error("E2014", "%YAML and %TAG directives are not allowed", where)
+    line = next((i for i, row in enumerate(text.splitlines(), 1) if row.startswith("%")), where.line)
+    raise content_error("E2014", "%YAML and %TAG directives are not allowed", Origin(where.path, line, 1))
 
 
 def _marked(exc: MarkedYAMLError, display: str):

@@ -1,0 +1,74 @@
+"""Tasks for writers and maintainers: `invoke --list` shows them, `invoke --help TASK` their options."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _run(func, *args, **kwargs):
+    """Run a builder call, turning dossier errors into messages and exit codes (1 means a bug)."""
+    from builder.errors import DossierError
+
+    try:
+        return func(*args, **kwargs)
+    except DossierError as exc:
+        print(exc, file=sys.stderr)
+        count = len(exc.diagnostics)
+        raise Exit(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", code=int(exc.category))
+
+
+def _list(value):
+    return [v for v in (value or "").split(",") if v] or None
+
+
+@task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
+            "strict": "treat warnings as errors"})
+def build(c, product="", region="", strict=False):
+    """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
+    from builder.pipeline import build as run_build
+
+    for folder in _run(run_build, ROOT, _list(product), _list(region), strict):
+        manifest = folder / "manifest.json"
+        import json
+
+        leaves = json.loads(manifest.read_text())["leaves"]
+        print(f"{folder.relative_to(ROOT)}: {len(leaves)} documents")
+
+
+@task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})
+def check(c, product="", region="", strict=False):
+    """Check content without rendering: load, merge, validate and plan; list every problem."""
+    from builder.pipeline import prepare
+    from builder.project import Project
+
+    dossiers = _run(prepare, Project(ROOT), _list(product), _list(region), strict)
+    for d in dossiers:
+        print(f"{d.product}/{d.region}: {len(d.leaves)} leaves planned, no errors")
+
+
+@task(help={"product": "product", "region": "region", "field": "dotted path prefix to show, e.g. drug_products"})
+def explain(c, product, region, field=""):
+    """Show the merged content of a product for a region, with the file:line of every value."""
+    from builder.explain import explain as run_explain
+
+    _run(run_explain, ROOT, product, region, field)
+
+
+@task(help={"force": "overwrite existing templates (a writer's restyling would be lost)"})
+def templates(c, force=False):
+    """Regenerate the house-style .docx templates (common, and NMPA with East Asian fonts)."""
+    from builder.ooxml.housestyle import EastAsia, write_templates
+
+    written = write_templates(ROOT / "templates" / "common", force=force)
+    written += write_templates(ROOT / "templates" / "nmpa", EastAsia("SimSun", "SimHei", "zh-CN"), force=force)
+    print("\n".join(str(p.relative_to(ROOT)) for p in written))
+
+
+@task
+def test(c):
+    """Run the test suite."""
+    c.run(f"{sys.executable} -m pytest -q", pty=False)

@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository root, and helpers that run early stages on YAML text."""
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from builder.errors import Diagnostics
+from builder.merge import apply_overlay, combine_core
+from builder.plan import plan
+from builder.profile import load_profile
+from builder.scope import Scope
+from builder.source import SourceFile, parse_bytes
+from builder.structure import load_tree
+from builder.validate import validate
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def source(text: str, name: str = "content/p/core/a.yaml") -> SourceFile:
+    data = dedent(text).encode("utf-8")
+    return SourceFile(name, "", len(data), parse_bytes(data, name))
+
+
+def prepare_text(core: str, overlay: str | None = None, region: str = "fda"):
+    """Run load → merge → validate → plan on YAML text; return (content, leaves, diagnostics)."""
+    diags = Diagnostics()
+    merged = combine_core([source(core)], diags)
+    if overlay:
+        merged = apply_overlay(merged, source(overlay, f"content/p/{region}.yaml"), diags)
+    profile, _ = load_profile(REPO / "templates", region, diags)
+    content = validate(merged, "p", profile, diags)
+    leaves = plan(load_tree(REPO / "templates", diags), Scope(content, profile), diags) if content else ()
+    return content, leaves, diags
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
