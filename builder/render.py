@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
@@ -27,6 +27,8 @@ class RenderValueError(ValueError):
 
 
 def _finalize(value):
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()  # names the missing variable
     if value is None:
         raise RenderValueError("a value is None (it would print 'None')")
     if isinstance(value, Markup) or hasattr(value, "__html__"):

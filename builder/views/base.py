@@ -29,13 +29,13 @@ class LeafKind:
 
 def subject(scope: Scope) -> str:
     """The line under the heading naming what the document is about, in the region's terms."""
-    parts = []
+    parts, sep = [], scope.label("separator")
     if scope.substance is not None:
-        parts.append(f"{scope.label('drug_substance')}: {scope.substance.substance} ({scope.substance.manufacturer})")
+        parts.append(f"{scope.label('drug_substance')}{sep}{scope.substance.substance} ({scope.substance.manufacturer})")
     if scope.product is not None:
-        parts.append(f"{scope.label('drug_product')}: {scope.product.name}, {scope.product.dosage_form}")
+        parts.append(f"{scope.label('drug_product')}{sep}{scope.product.name}, {scope.product.dosage_form}")
     if scope.excipient is not None:
-        parts.append(f"{scope.label('excipient')}: {scope.excipient.name}")
+        parts.append(f"{scope.label('excipient')}{sep}{scope.excipient.name}")
     if scope.item is not None:
         parts.append(item_title(scope))
     return " — ".join(parts) or scope.content.product.name
@@ -56,7 +56,7 @@ def narrative_blocks(text: str | None, ctx: DocContext) -> list[Block]:
 
 def caption(ctx: DocContext, scope: Scope, text: str) -> Block:
     ctx.tables += 1
-    return paragraph([Run(f"{scope.label('table')} {ctx.tables}{scope.label('caption_separator')}{text}")], "Caption")
+    return paragraph([Run(f"{scope.label('table')} {ctx.tables}{scope.label('separator')}{text}")], "Caption")
 
 
 def cell(text: str, **kw) -> Cell:
