@@ -15,6 +15,8 @@ def _run(func, *args, **kwargs):
 
     try:
         return func(*args, **kwargs)
+    except KeyboardInterrupt:
+        raise Exit("interrupted; previous output untouched", code=130) from None
     except DossierError as exc:
         print(exc, file=sys.stderr)
         count = len(exc.diagnostics)
@@ -60,15 +62,39 @@ def explain(c, product, region, field=""):
 
 @task(help={"force": "overwrite existing templates (a writer's restyling would be lost)"})
 def templates(c, force=False):
-    """Regenerate the house-style .docx templates (common, and NMPA with East Asian fonts)."""
-    from builder.ooxml.housestyle import EastAsia, write_templates
-
-    written = write_templates(ROOT / "templates" / "common", force=force)
-    written += write_templates(ROOT / "templates" / "nmpa", EastAsia("SimSun", "SimHei", "zh-CN"), force=force)
+    """Regenerate the house-style .docx templates; regions with East Asian fonts get their own."""
+    folder = ROOT / "templates"
+    try:
+        written = _templates(folder, force)
+    except FileExistsError as exc:
+        raise Exit(f"{exc}; pass --force to overwrite (restyling done in Word would be lost)", code=4) from None
     print("\n".join(str(p.relative_to(ROOT)) for p in written))
+
+
+def _templates(folder: Path, force: bool) -> list:
+    from builder.errors import Diagnostics
+    from builder.ooxml.housestyle import EastAsia, write_templates
+    from builder.profile import available_regions, load_profile
+
+    written = write_templates(folder / "common", force=force)
+    for region in available_regions(folder):
+        profile, _ = _run(load_profile, folder, region, Diagnostics())
+        if profile is not None and profile.east_asia is not None:
+            fonts = profile.east_asia
+            written += write_templates(folder / region, EastAsia(fonts.body_font, fonts.heading_font, fonts.lang), force=force)
+    return written
 
 
 @task
 def test(c):
     """Run the test suite."""
     c.run(f"{sys.executable} -m pytest -q", pty=False)
+
+
+@task(help={"product": "product (default: all built)", "region": "region (default: all built)"})
+def verify(c, product="", region=""):
+    """Recompute every manifest in output/ and name any file that differs, is missing or extra."""
+    from builder.verify import verify as run_verify
+
+    for manifest in _run(run_verify, ROOT, _list(product), _list(region)):
+        print(f"{manifest.parent.relative_to(ROOT)}: matches its manifest")

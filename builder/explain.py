@@ -22,7 +22,9 @@ def explain(root: Path, product: str, region: str, prefix: str = "") -> None:
     diags.raise_if_errors()
     for path, value in lines(merged):
         if path.startswith(prefix):
-            mark = f"  [set by {value.overlay}]" if value.overlay else ""
+            mark = ""
+            if value.overlay:
+                mark = f"  [{value.overlay} replaces {value.replaces}]" if value.replaces else f"  [added by {value.overlay}]"
             print(f"{path} = {value.data!r}\n    {value.origin}{mark}")
 
 

@@ -6,6 +6,8 @@ explicit (`remove: true` on a record); a type change is an error, never a silent
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .errors import Diagnostics, Origin
 from .source import SourceFile, Value
 
@@ -55,7 +57,7 @@ def _merge(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -
             path,
         )
         return base
-    return _mark(over, name)
+    return replace(_mark(over, name), replaces=base.origin) if base.is_text else _mark(over, name)
 
 
 def _merge_maps(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -> Value:

@@ -47,9 +47,18 @@ def build_lock(output: Path):
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise environment_error("E4010", "another build is running on this output folder", output) from None
-        for stale in sorted(output.rglob(f"{STAGING_PREFIX}*")):
-            shutil.rmtree(stale, ignore_errors=True)
+        _sweep(output)
         yield
+
+
+def _sweep(output: Path) -> None:
+    """Remove what an interrupted build left; a region folder caught mid-swap gets its old copy back."""
+    for stale in sorted(output.rglob(f"{STAGING_PREFIX}*")):
+        final = stale.with_name(stale.name.removeprefix(f"{STAGING_PREFIX}old-"))
+        if stale.name.startswith(f"{STAGING_PREFIX}old-") and not final.exists():
+            os.replace(stale, final)
+        else:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def publish(output: Path, dossiers: list[RenderedDossier]) -> list[Path]:

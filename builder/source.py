@@ -28,12 +28,14 @@ MAX_DEPTH = 20
 class Value:
     """A loaded value: text, a list of Values or a dict of Values, plus where it was written.
 
-    `overlay` is the overlay file that set or changed this value, if any; `explain` shows it.
+    `overlay` is the overlay file that set or changed this value, if any, and `replaces` where the
+    core value it replaced was written; `explain` shows both.
     """
 
     data: Any
     origin: Origin
     overlay: str | None = None
+    replaces: Origin | None = None  # the core value an overlay replaced
 
     @property
     def is_map(self) -> bool:

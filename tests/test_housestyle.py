@@ -1,7 +1,7 @@
 """The generated house-style templates: valid OOXML, the styles the renderer needs, and docxtpl-ready.
 
-The committed .docx files are compared byte for byte with `build_template`, so the generator and
-the files in templates/ cannot drift apart silently.
+The tests run over the .docx files on disk, so a template a writer restyled in Word is held to the
+same contract (parts, styles, variables, audit) as a freshly generated one.
 """
 from __future__ import annotations
 
@@ -103,10 +103,6 @@ def part(data: bytes | Path, name: str) -> etree._Element:
         return etree.fromstring(zf.read(name))
 
 
-def profile_of(path: Path) -> EastAsia | None:
-    return PROFILES[path.parent.name]
-
-
 def ids(paths):
     return [f"{p.parent.name}/{p.stem}" for p in paths]
 
@@ -159,11 +155,6 @@ def test_render_fills_header_body_and_keeps_fields(path, tmp_path):
     body = etree.tostring(part(out, "word/document.xml"), encoding="unicode")
     assert "{{" not in body and "{%" not in body
     assert audit_errors(out) == []
-
-
-@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=ids(TEMPLATE_FILES))
-def test_committed_file_equals_generator_output(path):
-    assert path.read_bytes() == build_template(path.stem, profile_of(path))
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)

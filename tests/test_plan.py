@@ -8,12 +8,14 @@ drug_substances:
     substance: api
     manufacturer: Acme
     narrative: {3.2.S.2.4: text}
+    nomenclature: [{label: INN, value: api}]
     procedures:
       - {id: ap-1, title: Assay, description: HPLC, validation: validated}
       - {id: ap-2, title: Water, description: KF}
   - id: api-beta
     substance: api
     manufacturer: Beta
+    nomenclature: [{label: INN, value: api}]
 drug_products:
   - id: p-fct
     name: P
@@ -36,14 +38,16 @@ def test_drug_substance_subtree_repeats_per_substance_and_manufacturer():
     _, leaves, _ = prepare_text(CORE)
     assert paths(leaves, "3.2.S.2.4") == [
         "m3/32-body-data/32s-drug-sub/api-acme/32s2-manuf/control-critical-steps.docx"]
-    assert {p.split("/")[3] for p in paths(leaves, "3.2.S.2.4") + [lf.path for lf in leaves if "32s-drug-sub" in lf.path]} == {"api-acme"}
+    assert paths(leaves, "3.2.S.1.1") == [
+        "m3/32-body-data/32s-drug-sub/api-acme/32s1-gen-info/nomenclature.docx",
+        "m3/32-body-data/32s-drug-sub/api-beta/32s1-gen-info/nomenclature.docx"]
 
 
 def test_missing_required_leaves_are_errors_on_the_owning_record():
     _, _, diags = prepare_text(CORE)
     beta = [d for d in diags.errors if d.field == "drug_substances[api-beta]"]
-    assert any("3.2.S.1.1 Nomenclature has no content" in d.message for d in beta)
-    assert all(d.code == "E2402" and d.origin.line == 11 for d in beta)
+    assert any("3.2.S.1.2 Structure has no content" in d.message for d in beta)
+    assert all(d.code == "E2402" and d.origin.line == 12 for d in beta)
 
 
 def test_control_of_excipients_repeats_per_excipient_and_p45_sits_once_in_the_parent_folder():
