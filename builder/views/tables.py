@@ -120,7 +120,7 @@ def _stability_present(scope, number):
 def _summary_blocks(scope, number, ctx):
     stability = scope.owner.stability
     batches = {b.id: b.number for b in scope.owner.batches}
-    rows = [[cell(batches.get(s.batch, s.batch)), cell(s.type), cell(s.condition), cell(s.container),
+    rows = [[cell(batches.get(s.batch, s.batch)), cell(study_type(scope, s)), cell(s.condition), cell(s.container),
              cell(f"{s.timepoints[0]}–{s.timepoints[-1]}")] for s in stability.studies]
     columns = labelled(scope, "batch", "study_type", "condition", "container", "timepoints")
     statement = f"{scope.label(stability.period_label)}: {stability.period}. {scope.label('storage')}: {stability.storage}"
@@ -129,6 +129,11 @@ def _summary_blocks(scope, number, ctx):
         simple_table(ctx, columns, rows, [2, 2, 4, 3, 2]),
         paragraph([Run(statement, bold=True)]),
     ]
+
+
+def study_type(scope, study) -> str:
+    """The study type in the region's words (long-term → 长期试验)."""
+    return scope.label(study.type.replace("-", "_"))
 
 
 def _data_present(scope, number):
@@ -150,7 +155,7 @@ def _data_blocks(scope, number, ctx):
         order = [t for t in tests if t in study.results]
         rows = [[cell(tests[t].test), cell(tests[t].shelf_life or tests[t].release)]
                 + [cell(v) for v in study.results[t]] for t in order]
-        title = f"{batches.get(study.batch, study.batch)}, {study.type}, {study.condition}, {study.container}"
+        title = f"{batches.get(study.batch, study.batch)}, {study_type(scope, study)}, {study.condition}, {study.container}"
         out += [caption(ctx, scope, title), table(header, rows, [3, 3] + [1] * len(points), ctx.width)]
     return out
 
