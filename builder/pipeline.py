@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic, Diagnostics, DossierError
+from .errors import Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
 from .model import Content
@@ -154,6 +154,10 @@ def _digest(data: bytes):
 
 
 def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None:
+    if project.escapes(path):
+        diags.error("E2007", "content file is a link to a place outside content/; copy the file instead",
+                    Origin(project.display(path)))
+        return None
     return _guard(diags, load_file, path, project.display(path))
 
 

@@ -41,6 +41,10 @@ class Project:
         path = self.content / product / f"{region}.yaml"
         return path if path.is_file() else None
 
+    def escapes(self, path: Path) -> bool:
+        """True when `path` (a link, or a path with '..') resolves outside `content/`."""
+        return not path.resolve().is_relative_to(self.content.resolve())
+
     def display(self, path: Path) -> str:
         """Paths in messages and manifests are relative to the project root, with '/'."""
         try:

@@ -8,16 +8,17 @@ forgiving one. Any failure names the leaf and the template.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
 from markupsafe import Markup, escape
 
 from .errors import Category, Diagnostic, DossierError, environment_error, template_error
+from .ooxml.package import read_package, well_formed
 
 CONTEXT_NAMES = {"doc", "labels", "blocks"}
 
@@ -50,10 +51,9 @@ class _StrictTemplate(DocxTemplate):
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         xml = super().render_xml_part(src_xml, part, context, jinja_env)
-        try:
-            etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as exc:
-            raise RenderValueError(f"rendered XML is not well-formed ({exc})") from None
+        problem = well_formed(xml)
+        if problem:
+            raise RenderValueError(f"rendered XML is not well-formed ({problem})")
         return xml
 
 
@@ -74,8 +74,13 @@ def find_template(templates: Path, region: str, name: str) -> TemplateFile:
     raise environment_error("E4004", f"no template '{name}.docx' in {region}/ or common/", templates / "common" / f"{name}.docx")
 
 
+FORBIDDEN = re.compile(r"\|\s*(safe|default|d|attr)\b|__|\{%-?\s*(include|import|from|extends|macro)\b")
+
+
 def check_template_variables(template: TemplateFile) -> None:
-    """Every name a template uses must be one the renderer provides (a typo fails before rendering)."""
+    """Every name a template uses must be one the renderer provides (a typo fails before rendering),
+    and no construct that could hide a missing value or reach outside the view model is allowed."""
+    _lint(template)
     try:
         names = _StrictTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(environment())
     except TemplateError as exc:
@@ -84,6 +89,15 @@ def check_template_variables(template: TemplateFile) -> None:
     if unknown:
         raise template_error("E3003", f"unknown template variables {', '.join(unknown)} "
                              f"(templates may use {', '.join(sorted(CONTEXT_NAMES))})", template.display)
+
+
+def _lint(template: TemplateFile) -> None:
+    parts = read_package(template.data)
+    names = [n for n in parts if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+    text = "".join(re.sub(r"<[^>]+>", "", parts[n].decode("utf-8", "replace")) for n in names)
+    for tag in re.findall(r"\{[{%].*?[}%]\}", text, flags=re.S):
+        if FORBIDDEN.search(tag):
+            raise template_error("E3004", f"template construct not allowed: {tag}", template.display)
 
 
 def render(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str) -> bytes:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from lxml import etree
+
 CONTENT_TYPES = "[Content_Types].xml"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -35,3 +37,12 @@ def write_package(parts: dict[str, bytes]) -> bytes:
             info.external_attr = 0
             zf.writestr(info, parts[name], compresslevel=6)
     return buffer.getvalue()
+
+
+def well_formed(xml: str) -> str | None:
+    """None when `xml` parses strictly (no entities, no network); otherwise the parser's complaint."""
+    try:
+        etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return str(exc)
+    return None
