@@ -86,6 +86,15 @@ def _templates(folder: Path, force: bool) -> list:
 
 
 @task
+def schema(c):
+    """Write the JSON Schemas of the content files into schemas/ (editor completion and inline errors)."""
+    from builder.jsonschema import write_schemas
+
+    for path in write_schemas(ROOT / "schemas"):
+        print(path.relative_to(ROOT))
+
+
+@task
 def test(c):
     """Run the test suite."""
     c.run(f"{sys.executable} -m pytest -q", pty=False)

@@ -17,13 +17,14 @@ from .ooxml.steps import STEPS, Finish, text_width
 from .plan import Leaf, plan
 from .profile import RegionProfile, load_profile
 from .project import Project
-from .publish import RenderedDossier, build_lock, publish
+from .publish import RenderedDossier, build_lock, publish, sha256
 from .render import TemplateFile, check_template_variables, find_template, render
 from .scope import Scope
 from .source import SourceFile, Value, load_file
 from .structure import SectionTree, load_tree
 from .validate import validate
 from .views import KINDS
+from .views.base import DocContext
 
 
 @dataclass(frozen=True)
@@ -60,25 +61,27 @@ def prepare(project: Project, products=None, regions=None, strict: bool = False)
 
 
 def _prepare_product(project, tree: SectionTree | None, product: str, regions, diags) -> list[Dossier]:
-    core_sources = [s for p in project.core_files(product) if (s := _load(project, p, diags))]
+    core_sources = [s for p in project.core_files(product) if (s := _load(project, p, diags))]   # load
     core = combine_core(core_sources, diags)
-    result = []
-    for region in _targets(core, product, regions, project, diags):
-        profile, profile_sources = _guard(diags, load_profile, project.templates, region, diags) or (None, [])
-        sources = [(s, "content") for s in core_sources] + [(s, "profile") for s in profile_sources]
-        merged = core
-        overlay_path = project.overlay(product, region)
-        if overlay_path and (overlay := _load(project, overlay_path, diags)):
-            merged = apply_overlay(core, overlay, diags)
-            sources.append((overlay, "content"))
-        if profile is None or tree is None:
-            continue
-        content = validate(merged, product, profile, diags)
-        if content is not None:
-            leaves = plan(tree, Scope(content, profile), diags)
-            sources.append((tree.source, "structure"))
-            result.append(Dossier(product, region, profile, content, merged, leaves, tuple(sources)))
-    return result
+    pairs = [_prepare_pair(project, tree, core, core_sources, product, region, diags)
+             for region in _targets(core, product, regions, project, diags)]
+    return [pair for pair in pairs if pair is not None]
+
+
+def _prepare_pair(project, tree, core: Value, core_sources, product: str, region: str, diags) -> Dossier | None:
+    profile, profile_sources = _guard(diags, load_profile, project.templates, region, diags) or (None, [])
+    overlay_path = project.overlay(product, region)
+    overlay = _load(project, overlay_path, diags) if overlay_path else None                       # load
+    merged = apply_overlay(core, overlay, diags) if overlay else core                              # merge
+    if profile is None or tree is None:
+        return None
+    content = validate(merged, product, profile, diags)                                            # validate
+    if content is None:
+        return None
+    leaves = plan(tree, Scope(content, profile), diags)                                            # plan
+    sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
+    sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
+    return Dossier(product, region, profile, content, merged, leaves, tuple(sources))
 
 
 def _targets(core: Value, product: str, regions, project: Project, diags: Diagnostics) -> list[str]:
@@ -126,8 +129,6 @@ def _template(project: Project, region: str, name: str, cache: dict) -> Template
 
 
 def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
-    from .views.base import DocContext
-
     ctx = DocContext(width=text_width(read_package(template.data)["word/document.xml"]))
     blocks = KINDS[leaf.kind].blocks(leaf.scope, leaf.number, ctx)
     doc = {"product": dossier.content.product.name, "section": leaf.number, "title": leaf.title,
@@ -148,8 +149,6 @@ def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
 
 
 def _digest(data: bytes):
-    from .publish import sha256
-
     return sha256(data), len(data)
 
 

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .errors import Category, Diagnostic, DossierError, environment_error, template_error
 from .ooxml.package import read_package, well_formed
+from .ooxml.preflight import preflight
 
 CONTEXT_NAMES = {"doc", "labels", "blocks"}
 
@@ -70,7 +71,10 @@ def find_template(templates: Path, region: str, name: str) -> TemplateFile:
     for folder in (region, "common"):
         path = templates / folder / f"{name}.docx"
         if path.is_file():
-            return TemplateFile(name, path, f"{templates.name}/{folder}/{name}.docx", path.read_bytes())
+            display = f"{templates.name}/{folder}/{name}.docx"
+            data = path.read_bytes()
+            preflight(data, display)  # templates are untrusted input: checked before any library opens them
+            return TemplateFile(name, path, display, data)
     raise environment_error("E4004", f"no template '{name}.docx' in {region}/ or common/", templates / "common" / f"{name}.docx")
 
 
