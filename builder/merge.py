@@ -63,6 +63,8 @@ def _merge(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -
 def _merge_maps(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -> Value:
     merged = dict(base.data)
     for key, value in over.data.items():
+        if key == "id" and key in base.data:
+            continue  # the id only says which record the overlay merges into
         child = f"{path}.{key}" if path else key
         merged[key] = _merge(base.data[key], value, name, child, diags) if key in base.data else _mark(value, name)
     return Value(merged, base.origin, base.overlay)

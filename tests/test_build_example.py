@@ -37,7 +37,7 @@ def tree_hashes(folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("project"))
-    before = tree_hashes(root / "content")
+    before = {**tree_hashes(root / "content"), **tree_hashes(root / "templates")}
     build(root)
     return root, before
 
@@ -190,9 +190,9 @@ def test_numbered_lists_restart_at_one(built):
     assert num.find(f"{W}lvlOverride/{W}startOverride").get(f"{W}val") == "1"
 
 
-def test_content_is_never_modified(built):
+def test_content_and_templates_are_never_modified(built):
     root, before = built
-    assert tree_hashes(root / "content") == before
+    assert {**tree_hashes(root / "content"), **tree_hashes(root / "templates")} == before
 
 
 def test_builds_are_byte_for_byte_reproducible(built, tmp_path):
