@@ -63,8 +63,6 @@ def _merge(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -
 def _merge_maps(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -> Value:
     merged = dict(base.data)
     for key, value in over.data.items():
-        if key == "id" and key in base.data:
-            continue  # the id only says which record the overlay merges into
         child = f"{path}.{key}" if path else key
         merged[key] = _merge(base.data[key], value, name, child, diags) if key in base.data else _mark(value, name)
     return Value(merged, base.origin, base.overlay)
@@ -85,7 +83,9 @@ def _merge_records(base: Value, over: Value, name: str, path: str, diags: Diagno
                 order.remove(rid)
                 del records[rid]
         elif rid in records:
-            records[rid] = _merge(records[rid], item, name, where, diags)
+            # the overlay's id only says which record it merges into; it replaces nothing
+            rest = Value({k: v for k, v in item.data.items() if k != "id"}, item.origin, item.overlay)
+            records[rid] = _merge(records[rid], rest, name, where, diags)
         else:
             records[rid] = _mark(item, name)
             order.append(rid)

@@ -253,7 +253,8 @@ def bind_record(cls, value: Value, path: str, diags: Diagnostics):
     fields = {f.name: f for f in dataclasses.fields(cls) if "kind" in f.metadata}
     for key, item in value.data.items():
         if key not in fields:
-            diags.error("E2202", f"unknown field '{key}'{_suggest(key, fields)}", item.origin, _join(path, key))
+            diags.error("E2202", f"unknown field '{key}'{_suggest(key, fields)}", item.key_origin or item.origin,
+                        _join(path, key))
     values, origins, ok = {}, {}, True
     for name, spec in fields.items():
         kind, required = spec.metadata["kind"], spec.metadata["required"]

@@ -9,6 +9,7 @@ Every exception from the YAML library becomes a positioned content error, never 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ class Value:
     origin: Origin
     overlay: str | None = None
     replaces: Origin | None = None  # the core value an overlay replaced
+    key_origin: Origin | None = None  # where the key of a mapping value was written
 
     @property
     def is_map(self) -> bool:
@@ -191,7 +193,9 @@ def _marked(exc: MarkedYAMLError, display: str):
         hint = " (YAML indentation must use spaces; a tab was found here)"
     if "duplicate key" in problem:
         first = exc.context_mark
-        hint = f" (first defined at line {first.line + 1})" if first else ""
+        key = re.match(r'found duplicate key "(.*?)" with value', problem, re.S)
+        problem = f'duplicate key "{key.group(1)}"' if key else "duplicate key"
+        hint = f" (first defined at line {first.line + 1}); a key may appear once per mapping" if first else ""
     return content_error("E2005", f"YAML syntax: {problem}{hint}", origin)
 
 
@@ -211,7 +215,8 @@ def _unmarked(exc: Exception, text: str, display: str):
 
 def _convert(node: Any, origin: Origin) -> Value:
     if isinstance(node, CommentedMap):
-        return Value({str(k): _convert(v, _child(node, k, origin, "value")) for k, v in node.items()}, origin)
+        return Value({str(k): replace(_convert(v, _child(node, k, origin, "value")), key_origin=_child(node, k, origin, "key"))
+                      for k, v in node.items()}, origin)
     if isinstance(node, CommentedSeq):
         return Value([_convert(v, _child(node, i, origin, "item")) for i, v in enumerate(node)], origin)
     if node is None:

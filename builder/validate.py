@@ -17,9 +17,12 @@ QUANTITY = re.compile(r"^\d+(\.\d+)?$")
 
 
 def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagnostics) -> Content | None:
+    failed = len(diags.errors)
     content = bind_record(Content, tree, "", diags)
     if content is None:
         return None
+    if len(diags.errors) > failed:
+        return None  # a record that failed to bind would make every reference to it look wrong
     if content.product.id != product_id:
         diags.error("E2501", f"product id '{content.product.id}' differs from its folder '{product_id}'",
                     content.product.where("id"), "product.id")

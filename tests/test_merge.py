@@ -77,3 +77,8 @@ def test_a_top_level_key_belongs_to_one_core_file():
     diags = Diagnostics()
     combine_core([source("a: 1\n", "core/x.yaml"), source("a: 2\n", "core/y.yaml")], diags)
     assert diags.errors[0].code == "E2102" and diags.errors[0].origin.path == "core/y.yaml"
+
+
+def test_a_record_id_is_not_an_overlay_replacement_but_other_keys_named_id_are():
+    values, _ = merged("tests:\n  - id: water\n    procedure: USP <921>\n")
+    assert values["tests[water].id"].overlay is None
