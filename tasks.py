@@ -23,6 +23,17 @@ def _run(func, *args, **kwargs):
         raise Exit(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", code=int(exc.category))
 
 
+def _show_findings(diags) -> None:
+    """Warnings and justified findings, as a table: severity, code, location, field and message."""
+    shown = [d for d in diags.items if d.severity != "error"]
+    if not shown:
+        return
+    width = max(len(str(d.origin or "")) for d in shown)
+    print(f"{'severity':<10} {'code':<6} {'location':<{width}}  field: message")
+    for d in sorted(shown, key=lambda d: (str(d.origin or ""), d.code)):
+        print(f"{d.severity:<10} {d.code:<6} {str(d.origin or ''):<{width}}  {d.field}: {d.message}")
+
+
 def _list(value):
     return [v for v in (value or "").split(",") if v] or None
 
@@ -31,9 +42,15 @@ def _list(value):
             "strict": "treat warnings as errors"})
 def build(c, product="", region="", strict=False):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
+    from builder.errors import Diagnostics
     from builder.pipeline import build as run_build
 
-    for folder in _run(run_build, ROOT, _list(product), _list(region), strict):
+    diags = Diagnostics()
+    try:
+        folders = _run(run_build, ROOT, _list(product), _list(region), strict, diags)
+    finally:
+        _show_findings(diags)
+    for folder in folders:
         manifest = folder / "manifest.json"
         import json
 
@@ -43,11 +60,16 @@ def build(c, product="", region="", strict=False):
 
 @task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})
 def check(c, product="", region="", strict=False):
-    """Check content without rendering: load, merge, validate and plan; list every problem."""
+    """Check content without rendering: load, merge, validate, plan and cross-check; list every finding."""
+    from builder.errors import Diagnostics
     from builder.pipeline import prepare
     from builder.project import Project
 
-    dossiers = _run(prepare, Project(ROOT), _list(product), _list(region), strict)
+    diags = Diagnostics()
+    try:
+        dossiers = _run(prepare, Project(ROOT), _list(product), _list(region), strict, diags)
+    finally:
+        _show_findings(diags)
     for d in dossiers:
         print(f"{d.product}/{d.region}: {len(d.leaves)} leaves planned, no errors")
 

@@ -41,8 +41,9 @@ def source_paths(record) -> set[str]:
     return {p for p in paths if p}
 
 
-def manifest(dossier, leaves: list[dict], inputs: list[tuple]) -> dict:
+def manifest(dossier, leaves: list[dict], inputs: list[tuple], reports: list[dict] = ()) -> dict:
     return {
+        "reports": list(reports),
         "manifest_version": 1,
         "product": dossier.product,
         "region": dossier.region,

@@ -13,6 +13,8 @@ from .schema import CTD_NUMBER, SLUG, Choice, Date, ListOf, MapOf, Record, Recor
 
 MODALITIES = ("small-molecule", "biologic", "cell-gene-therapy", "mrna-lnp", "adc")
 STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
+TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity", "unspecified-impurity",
+                   "total-impurities", "dissolution", "uniformity", "water", "microbial", "physical", "other")
 _MD = Text(markdown=True)
 _NARRATIVE = MapOf(CTD_NUMBER, "a CTD section number such as 3.2.S.2.2", _MD)
 _BY_ID = MapOf(SLUG, "an identifier", Text())
@@ -38,6 +40,7 @@ class Product(Node):
     sponsor: str = field(Text(), True)
     as_of: str = field(Date(), True, "dossier date written into document properties")
     regions: tuple = field(ListOf(Slug()), True, "regions this product is built for")
+    max_daily_dose: str = field(Text(), False, "maximum daily dose, e.g. 200 mg: sets the ICH Q3A/Q3B thresholds")
 
 
 @dataclass(**M)
@@ -105,6 +108,7 @@ class Test(Node):
     procedure: str = field(Text(), True, "method reference as the region cites it")
     release: str = field(Text(), True, "release acceptance criterion, as typed")
     shelf_life: str = field(Text(), False, "shelf-life criterion, only where it differs from release")
+    category: str = field(Choice(*TEST_CATEGORIES), False, "what the test controls; impurity categories are checked against ICH thresholds")
 
 
 @dataclass(**M)
@@ -132,6 +136,7 @@ class Batch(Node):
     manufactured: str = field(Date(), True)
     site: str = field(Slug(), True)
     use: str = field(Text(), True)
+    drug_substance_batches: tuple = field(ListOf(Slug()), False, "drug-substance batch ids used (drug product batches)")
     results: dict = field(_BY_ID, True, "specification test id → result as reported")
 
 
@@ -275,6 +280,16 @@ class Reference(Node):
 
 
 @dataclass(**M)
+class Justification(Node):
+    """A writer's recorded reason for accepting an error-level finding (it then no longer fails the build)."""
+
+    id: str = field(Slug(), True)
+    code: str = field(Text(), True, "the finding's code, e.g. F4501")
+    path: str = field(Text(), True, "the finding's field path, as `invoke check` prints it")
+    reason: str = field(_MD, True)
+
+
+@dataclass(**M)
 class Content(Node):
     """Everything stated about one product for one region, after the overlay is merged."""
 
@@ -285,3 +300,4 @@ class Content(Node):
     regional: tuple = field(Records(RegionalItem))
     appendices: Appendices | None = field(Record(Appendices))
     literature: tuple = field(Records(Reference))
+    justifications: tuple = field(Records(Justification))

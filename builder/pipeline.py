@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cmc.findings import Rules, as_json, findings, unused_justifications
 from .errors import Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
@@ -17,7 +18,7 @@ from .ooxml.steps import STEPS, Finish, text_width
 from .plan import Leaf, plan
 from .profile import RegionProfile, load_profile
 from .project import Project
-from .publish import RenderedDossier, build_lock, publish, sha256
+from .publish import RenderedDossier, build_lock, canonical_json, publish, sha256
 from .render import TemplateFile, check_template_variables, find_template, render
 from .scope import Scope
 from .source import SourceFile, Value, load_file
@@ -38,37 +39,42 @@ class Dossier:
     tree: Value
     leaves: tuple[Leaf, ...]
     inputs: tuple[tuple[SourceFile, str], ...]
+    findings: tuple = ()
 
 
-def build(root: Path, products=None, regions=None, strict: bool = False) -> list[Path]:
+def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
     project = Project(root)
-    dossiers = prepare(project, products, regions, strict)
+    dossiers = prepare(project, products, regions, strict, diags)
     rendered = [render_dossier(project, dossier) for dossier in dossiers]
     with build_lock(project.output):
         return publish(project.output, rendered)
 
 
-def prepare(project: Project, products=None, regions=None, strict: bool = False) -> list[Dossier]:
-    """Load, merge, validate and plan every selected pair; raise with every problem found."""
-    diags = Diagnostics()
+def prepare(project: Project, products=None, regions=None, strict: bool = False,
+            diags: Diagnostics | None = None) -> list[Dossier]:
+    """Load, merge, validate, plan and check every selected pair; raise with every problem found.
+
+    Warnings and justified findings stay in `diags` (when given) for the caller to show."""
+    diags = diags if diags is not None else Diagnostics()
     tree = _guard(diags, load_tree, project.templates, diags)
+    rules = Rules.load(project.templates)
     dossiers = []
     for product in products or project.products():
-        dossiers += _prepare_product(project, tree, product, regions, diags)
+        dossiers += _prepare_product(project, tree, rules, product, regions, diags)
     _dedupe(diags)
     diags.raise_if_errors(strict=strict)
     return dossiers
 
 
-def _prepare_product(project, tree: SectionTree | None, product: str, regions, diags) -> list[Dossier]:
+def _prepare_product(project, tree: SectionTree | None, rules, product: str, regions, diags) -> list[Dossier]:
     core_sources = [s for p in project.core_files(product) if (s := _load(project, p, diags))]   # load
     core = combine_core(core_sources, diags)
-    pairs = [_prepare_pair(project, tree, core, core_sources, product, region, diags)
+    pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
              for region in _targets(core, product, regions, project, diags)]
     return [pair for pair in pairs if pair is not None]
 
 
-def _prepare_pair(project, tree, core: Value, core_sources, product: str, region: str, diags) -> Dossier | None:
+def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str, region: str, diags) -> Dossier | None:
     profile, profile_sources = _guard(diags, load_profile, project.templates, region, diags) or (None, [])
     overlay_path = project.overlay(product, region)
     overlay = _load(project, overlay_path, diags) if overlay_path else None                       # load
@@ -79,9 +85,11 @@ def _prepare_pair(project, tree, core: Value, core_sources, product: str, region
     if content is None:
         return None
     leaves = plan(tree, Scope(content, profile), diags)                                            # plan
+    found = findings(content, rules)                                                               # check
+    diags.items.extend(found + unused_justifications(found, content))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
-    return Dossier(product, region, profile, content, merged, leaves, tuple(sources))
+    return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found))
 
 
 def _targets(core: Value, product: str, regions, project: Project, diags: Diagnostics) -> list[str]:
@@ -118,7 +126,9 @@ def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
         records.append(leaf_record(leaf, data, template.display))
     inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
     inputs += [(t.display, *_digest(t.data), "template") for t in templates.values()]
-    return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs))
+    files["findings.json"] = canonical_json({"findings": as_json(list(dossier.findings))})
+    reports = [{"path": "findings.json", "sha256": sha256(files["findings.json"])}]
+    return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports))
 
 
 def _template(project: Project, region: str, name: str, cache: dict) -> TemplateFile:

@@ -106,7 +106,12 @@ def _character_problem(ch: str) -> str:
 
 
 class Pattern(Text):
-    """Text that must match a pattern (identifiers, dates, numbers)."""
+    """Text that must match a pattern (identifiers, dates, numbers) in full.
+
+    `fullmatch`, not `match`: the patterns end in `$`, which also matches before a final newline, so
+    `"abc\\n\\n"` (one newline left after `clean_text`) passed as the id `abc\\n` and became an output
+    folder name with a newline in it (found by tests/test_properties.py, P6).
+    """
 
     def __init__(self, pattern: re.Pattern, expected: str):
         super().__init__()
@@ -114,7 +119,7 @@ class Pattern(Text):
 
     def bind(self, value, path, diags):
         text = super().bind(value, path, diags)
-        if text is not None and not self.pattern.match(text):
+        if text is not None and not self.pattern.fullmatch(text):
             diags.error("E2208", f"'{text}' is not {self.expected}", value.origin, path)
             return None
         return text
@@ -197,7 +202,7 @@ class MapOf(Kind):
             return self.wrong_type(value, path, diags)
         result = {}
         for key, item in value.data.items():
-            if not self.key.match(key):
+            if not self.key.fullmatch(key):  # in full: see Pattern
                 diags.error("E2210", f"key '{key}' is not {self.key_expected}", item.origin, path)
                 continue
             if self.item.is_blank(item):
@@ -271,9 +276,22 @@ def bind_record(cls, value: Value, path: str, diags: Diagnostics):
             ok = False if required else ok
             continue
         values[name], origins[name] = bound, item.origin
+        if isinstance(kind, MapOf):
+            origins.update(_entry_origins(name, item))
     if not ok:
         return None
     return cls(**values, at=value.origin, origins=origins)
+
+
+def _entry_origins(name: str, value: Value) -> dict:
+    """Positions of a mapping field's entries (`results.assay`, `results.assay[3]`), so a finding
+    about one batch result or one stability time point can cite its own line."""
+    found = {}
+    for key, item in value.data.items():
+        found[f"{name}.{key}"] = item.origin
+        if item.is_list:
+            found.update({f"{name}.{key}[{i}]": v.origin for i, v in enumerate(item.data)})
+    return found
 
 
 def _join(path: str, key: str) -> str:

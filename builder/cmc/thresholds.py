@@ -1,0 +1,50 @@
+"""ICH Q3A/Q3B impurity thresholds computed from the maximum daily dose (bands are data)."""
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..source import load_file
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    reporting: Decimal
+    identification: Decimal
+    qualification: Decimal
+
+
+def load_bands(templates: Path) -> dict:
+    """{material: {threshold: [(max_mg or None, percent, tdi_mg or None)]}} from the data file."""
+    root = load_file(templates / "common" / "impurity-thresholds.yaml",
+                     f"{templates.name}/common/impurity-thresholds.yaml").root
+    return {material: {name: [_band(b) for b in bands.data] for name, bands in kinds.data.items()}
+            for material, kinds in root.data.items()}
+
+
+def _band(value) -> tuple:
+    get = lambda key: Decimal(value.data[key].data) if key in value.data else None  # noqa: E731
+    return get("max_mg"), get("percent"), get("tdi_mg")
+
+
+def thresholds(bands: dict, material: str, dose_mg: Decimal) -> Thresholds:
+    """The three thresholds (in %) for `material` (drug_substance or drug_product) at this dose."""
+    return Thresholds(*(_pick(bands[material][name], dose_mg) for name in ("reporting", "identification", "qualification")))
+
+
+def _pick(bands: list, dose: Decimal) -> Decimal:
+    for max_mg, percent, tdi in bands:
+        if max_mg is None or dose <= max_mg:
+            return min(percent, tdi / dose * 100) if tdi else percent
+    raise ValueError("no band")
+
+
+def dose_mg(text: str) -> Decimal | None:
+    """'200 mg' → 200; '1.5 g' → 1500 (a dose without mg or g is not understood)."""
+    match = re.search(r"(\d+(?:\.\d+)?)\s*(mg|g)\b", text)
+    if not match:
+        return None
+    return Decimal(match.group(1)) * (1000 if match.group(2) == "g" else 1)

@@ -1,0 +1,122 @@
+"""Cross-section checks: every kind of finding, at the YAML line of the fact, and justifications."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.errors import Diagnostics, DossierError
+from builder.pipeline import build, prepare
+from builder.project import Project
+
+from conftest import REPO
+
+DP = "content/examplinib/core/drug-product.yaml"
+DS = "content/examplinib/core/drug-substance.yaml"
+
+
+@pytest.fixture
+def project(tmp_path):
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> int:
+    """Replace text in a content file; return the 1-based line of the first replacement."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def findings(root: Path, region: str = "fda") -> list:
+    diags = Diagnostics()
+    try:
+        prepare(Project(root), ["examplinib"], [region], diags=diags)
+    except DossierError:
+        pass
+    return [d for d in diags.items if d.code.startswith(("F", "W49"))]
+
+
+def only(found, code):
+    matches = [f for f in found if f.code == code]
+    assert matches, [str(f) for f in found]
+    return matches
+
+
+def test_the_example_has_only_the_expected_findings(project):
+    codes = sorted((f.code, f.severity) for f in findings(project))
+    assert codes == [("F4301", "warning"), ("F4301", "warning"), ("F4501", "justified")]
+
+
+def test_an_out_of_specification_batch_result_is_an_error_at_its_line(project):
+    line = edit(project, DP, "          assay: 100.4\n", "          assay: 105.06\n")
+    finding = only(findings(project), "F4101")[0]
+    assert finding.severity == "error"
+    assert (finding.origin.path, finding.origin.line) == (DP, line)
+    assert finding.field == "drug_products[examplinib-fct].batches[f050p2409].results.assay"
+    assert "F050P2409" in finding.message and "105.06" in finding.message and "95.0 % to 105.0 %" in finding.message
+
+
+def test_results_are_rounded_to_the_precision_of_the_criterion(project):
+    edit(project, DP, "          assay: 100.4\n", "          assay: 105.04\n")
+    assert not [f for f in findings(project) if f.code == "F4101"]
+
+
+def test_an_out_of_specification_stability_result_and_a_significant_change(project):
+    edit(project, DP, "assay: [100.4, 99.8, 99.3]", "assay: [100.4, 97.0, 92.1]")
+    found = findings(project)
+    oos = only(found, "F4201")[0]
+    assert "92.1" in oos.message and "92.5 % to 105.0 %" in oos.message and oos.origin.column > 20
+    change = only(found, "F4202")[0]
+    assert change.severity == "warning" and "5 %" in change.message
+
+
+def test_an_error_level_finding_fails_the_build_unless_justified(project):
+    edit(project, DP, "          assay: 100.4\n", "          assay: 105.06\n")
+    with pytest.raises(DossierError) as caught:
+        build(project, ["examplinib"], ["fda"])
+    assert any(d.code == "F4101" for d in caught.value.diagnostics)
+    assert not (project / "output/examplinib/fda").exists()
+    edit(project, "content/examplinib/core/product.yaml", "justifications:\n", """justifications:
+  - id: oos-investigated
+    code: F4101
+    path: drug_products[examplinib-fct].batches[f050p2409].results.assay
+    reason: Laboratory error confirmed by investigation OOS-2024-017; the retest result is 100.4 %.
+""")
+    build(project, ["examplinib"], ["fda"])
+    report = json.loads((project / "output/examplinib/fda/findings.json").read_text())["findings"]
+    assert [f["severity"] for f in report if f["code"] == "F4101"] == ["justified"]
+
+
+def test_a_stale_justification_is_a_warning(project):
+    edit(project, "content/examplinib/core/product.yaml", "code: F4501", "code: F4502")
+    assert only(findings(project), "W4901")[0].severity == "warning"
+
+
+def test_components_must_add_up_to_the_unit_weight(project):
+    edit(project, DP, "unit_weight: 250.0 mg", "unit_weight: 251.0 mg")
+    finding = only(findings(project), "F4401")[0]
+    assert "250.00 mg" in finding.message and "251.0 mg" in finding.message
+
+
+def test_an_impurity_limit_above_its_threshold_needs_a_justification(project):
+    edit(project, DS, "release: NMT 0.10 %", "release: NMT 0.12 %")
+    finding = only(findings(project), "F4501")
+    assert any(f.severity == "error" and "identification threshold of 0.10 %" in f.message for f in finding)
+
+
+def test_a_shelf_life_criterion_narrower_than_release_is_an_error(project):
+    edit(project, DP, "shelf_life: 92.5 % to 105.0 % of label claim", "shelf_life: 96.0 % to 105.0 % of label claim")
+    assert only(findings(project), "F4601")[0].severity == "error"
+
+
+def test_drug_product_batches_must_use_known_drug_substance_batches(project):
+    edit(project, DP, "        results:\n          description: Conforms\n",
+         "        drug_substance_batches: [exm9999999]\n        results:\n          description: Conforms\n")
+    assert "exm9999999" in only(findings(project), "F4103")[0].message
