@@ -211,6 +211,7 @@ class Component(Node):
     function: str = field(Text(), True)
     standard: str = field(Text(), True, "'compendial' (the region's pharmacopoeia) or free text")
     quantities: dict = field(_BY_ID, True, "strength id → mg per unit")
+    overage: str = field(Text(), False, "overage and its reason, e.g. 10 % of coating suspension for losses")
 
 
 @dataclass(**M)

@@ -84,7 +84,7 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     content = validate(merged, product, profile, diags)                                            # validate
     if content is None:
         return None
-    leaves = plan(tree, Scope(content, profile), diags)                                            # plan
+    leaves = plan(tree, Scope(content, profile, rules=rules), diags)                                            # plan
     found = findings(content, rules)                                                               # check
     diags.items.extend(found + unused_justifications(found, content))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]

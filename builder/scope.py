@@ -15,6 +15,7 @@ class Scope:
     product: DrugProduct | None = None
     excipient: Excipient | None = None
     item: object | None = None
+    rules: object | None = None  # cmc.findings.Rules: criteria vocabulary and ICH threshold bands
 
     @property
     def owner(self):
@@ -32,5 +33,9 @@ class Scope:
                 return tuple(getattr(holder, name) or ())
         return ()
 
-    def label(self, key: str) -> str:
-        return self.profile.label(key)
+    def label(self, key: str, **values: str) -> str:
+        """The region's words for `key`, with `{name}` placeholders filled from `values`."""
+        text = self.profile.label(key)
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text

@@ -117,6 +117,5 @@ def test_a_shelf_life_criterion_narrower_than_release_is_an_error(project):
 
 
 def test_drug_product_batches_must_use_known_drug_substance_batches(project):
-    edit(project, DP, "        results:\n          description: Conforms\n",
-         "        drug_substance_batches: [exm9999999]\n        results:\n          description: Conforms\n")
+    edit(project, DP, "drug_substance_batches: [exm2403001]", "drug_substance_batches: [exm9999999]")
     assert "exm9999999" in only(findings(project), "F4103")[0].message

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .base import DocContext, LeafKind, caption, cell, labelled, md_cell, narrative_blocks, simple_table
+from ..cmc.thresholds import dose_mg, thresholds
 from ..ooxml.blocks import Run, paragraph
 
 
@@ -36,6 +37,28 @@ def _table_kind(field: str, caption_key: str, columns: list[str], row, weights: 
         ]
 
     return LeafKind(present, blocks, lambda n: f"add `{field}` to this record")
+
+
+def _impurities_present(scope, number):
+    return bool(scope.owner.impurities)
+
+
+def _impurity_blocks(scope, number, ctx: DocContext):
+    """The impurity table, then the ICH Q3A/Q3B thresholds that apply at the maximum daily dose."""
+    rows = [[cell(i.name), cell(i.origin), cell(i.control)] for i in scope.owner.impurities]
+    out = narrative_blocks(scope.narrative(number), ctx) + [
+        caption(ctx, scope, scope.label("impurities")),
+        simple_table(ctx, labelled(scope, "impurity", "origin", "control"), rows, [3, 3, 4])]
+    dose_text = scope.content.product.max_daily_dose
+    dose = dose_mg(dose_text) if dose_text else None
+    if dose is None or scope.rules is None:
+        return out
+    material = "drug_substance" if scope.product is None else "drug_product"
+    limits = thresholds(scope.rules.bands, material, dose)
+    rows = [[cell(scope.label(f"threshold_{k}")), cell(f"{getattr(limits, k)} %")]
+            for k in ("reporting", "identification", "qualification")]
+    return out + [caption(ctx, scope, scope.label("thresholds", dose=dose_text)),
+                  simple_table(ctx, labelled(scope, "threshold", "value"), rows, [3, 2])]
 
 
 def _site_row(scope, role):
@@ -80,8 +103,7 @@ RECORD_KINDS = {
     "process": LeafKind(_process_present, _process_blocks, lambda n: "add `process` steps to this record"),
     "materials": _table_kind("materials", "materials", ["material", "step", "grade"],
                              lambda s, m: [cell(m.name), cell(m.step), cell(m.grade)], [3, 3, 3]),
-    "impurities": _table_kind("impurities", "impurities", ["impurity", "origin", "control"],
-                              lambda s, i: [cell(i.name), cell(i.origin), cell(i.control)], [3, 3, 4]),
+    "impurities": LeafKind(_impurities_present, _impurity_blocks, lambda n: "add `impurities` to this record"),
     "reference-standards": _table_kind(
         "reference_standards", "reference_standards", ["reference_standard", "lot", "assigned_value", "source"],
         lambda s, r: [cell(r.name), cell(r.lot), cell(r.assigned_value), cell(r.source)], [3, 2, 2, 3]),
