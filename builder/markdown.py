@@ -36,8 +36,8 @@ class ListNumbers:
         return next(self._ids)
 
 
-def render(text: str, numbers: ListNumbers) -> list[Block]:
-    """Return the blocks for one Markdown text."""
+def render(text: str, numbers: ListNumbers, links=None) -> list[Block]:
+    """Return the blocks for one Markdown text; `links` (views.links.Links) turns [[…]] into references."""
     blocks, lists = [], []  # lists: stack of (kind, numbering id)
     for token in _MD.parse(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
@@ -46,7 +46,7 @@ def render(text: str, numbers: ListNumbers) -> list[Block]:
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif token.type == "inline":
-            runs = inline_runs(token.children or [])
+            runs = inline_runs(token.children or [], links)
             blocks.append(_paragraph(runs, lists))
     return blocks
 
@@ -59,13 +59,15 @@ def _paragraph(runs: list[Run], lists: list) -> Block:
     return Block(paragraph_xml(runs, style, (num_id, len(lists) - 1)), text)
 
 
-def inline_runs(children) -> list[Run]:
+def inline_runs(children, links=None) -> list[Run]:
     """Turn markdown-it inline tokens into runs carrying bold/italic/sub/superscript marks."""
     runs, marks = [], {"bold": False, "italic": False, "vert": ""}
     for child in children:
         kind = child.type.rsplit("_", 1)
         if len(kind) == 2 and kind[0] in _MARKS and kind[1] in ("open", "close"):
             _toggle(marks, _MARKS[kind[0]], kind[1] == "open")
+        elif child.type == "text" and links is not None and "[[" in child.content:
+            runs.extend(_with_references(child.content, marks, links))
         elif child.type in ("text", "text_special"):
             runs.append(Run(child.content, marks["bold"], marks["italic"], marks["vert"]))
         elif child.type == "softbreak":
@@ -75,6 +77,18 @@ def inline_runs(children) -> list[Run]:
         else:
             runs.append(Run(child.content or child.markup))
     return _merge(runs)
+
+
+def _with_references(text: str, marks: dict, links) -> list[Run]:
+    from .views.links import REFERENCE
+
+    runs, at = [], 0
+    for match in REFERENCE.finditer(text):
+        runs.append(Run(text[at:match.start()], marks["bold"], marks["italic"], marks["vert"]))
+        runs.append(links.run(match.group(1) or "", match.group(2), marks))
+        at = match.end()
+    runs.append(Run(text[at:], marks["bold"], marks["italic"], marks["vert"]))
+    return [r for r in runs if r.text]
 
 
 def _toggle(marks: dict, mark: str, on: bool) -> None:
@@ -88,7 +102,8 @@ def _merge(runs: list[Run]) -> list[Run]:
     """Join neighbouring runs with the same marks (markdown-it splits text at every delimiter)."""
     merged: list[Run] = []
     for run in runs:
-        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].vert) == (run.bold, run.italic, run.vert):
+        if merged and not (run.link or merged[-1].link or "\x01" in run.text + merged[-1].text) and \
+                (merged[-1].bold, merged[-1].italic, merged[-1].vert) == (run.bold, run.italic, run.vert):
             last = merged.pop()
             run = Run(last.text + run.text, run.bold, run.italic, run.vert)
         merged.append(run)

@@ -69,11 +69,26 @@ def _merge_maps(base: Value, over: Value, name: str, path: str, diags: Diagnosti
 
 
 def _merge_records(base: Value, over: Value, name: str, path: str, diags: Diagnostics) -> Value:
-    records = {_id(item): item for item in base.data}
-    order = [_id(item) for item in base.data]
+    """Merge `over` into `base` by id.
+
+    An id twice in the core makes "the record with this id" ambiguous: merging collapsed the two
+    into the later one, listed twice, and the schema then cited that record as its own first place.
+    So the core list is kept as it is, and the schema reports the duplicate with both places
+    (E2211). An id twice in the overlay was silently merged twice, the second winning: refused.
+    """
+    ids = [_id(item) for item in base.data]
+    if len(set(ids)) != len(ids):
+        return base
+    records = dict(zip(ids, base.data))
+    order = ids
+    first: dict[str, Value] = {}
     for item in over.data:
         rid = _id(item)
         where = f"{path}[{rid}]"
+        if first.setdefault(rid, item) is not item:
+            diags.error("E2107", f"the overlay states id '{rid}' twice (first at {first[rid].origin}); "
+                        "state each record once", item.origin, where)
+            continue
         if _is_removal(item):
             if rid not in records:
                 diags.error("E2104", f"cannot remove '{rid}': no such record in the core", item.origin, where)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cmc.findings import Rules, as_json, findings, unused_justifications
-from .errors import Diagnostics, DossierError, Origin
+from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
 from .model import Content
@@ -26,6 +26,8 @@ from .structure import SectionTree, load_tree
 from .validate import validate
 from .views import KINDS
 from .views.base import DocContext
+from .views.links import Links
+from .provenance import owner_path
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     content = validate(merged, product, profile, diags)                                            # validate
     if content is None:
         return None
-    leaves = plan(tree, Scope(content, profile, rules=rules), diags)                                            # plan
+    leaves = plan(tree, Scope(content, profile, rules=rules), diags)                              # plan
+    check_references(leaves, diags)                                                                # resolve
     found = findings(content, rules)                                                               # check
     diags.items.extend(found + unused_justifications(found, content))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
@@ -139,11 +142,36 @@ def _template(project: Project, region: str, name: str, cache: dict) -> Template
 
 
 def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
-    ctx = DocContext(width=text_width(read_package(template.data)["word/document.xml"]))
-    blocks = KINDS[leaf.kind].blocks(leaf.scope, leaf.number, ctx)
+    blocks, problems = leaf_blocks(dossier.leaves, leaf, text_width(read_package(template.data)["word/document.xml"]))
+    if problems:
+        raise DossierError(Category.CONTENT, problems)
     doc = {"product": dossier.content.product.name, "section": leaf.number, "title": leaf.title,
            "heading": leaf.heading, "subject": leaf.subject}
     return render(template, doc, dossier.profile.labels, blocks, leaf.path)
+
+
+def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
+    """The blocks of one leaf with its cross-references resolved, and a diagnostic per dangling one."""
+    links = Links(leaf.scope, {lf.number: lf.title for lf in leaves},
+                  {owner_path(lf.scope): lf.number for lf in leaves if lf.kind == "specification"})
+    blocks = KINDS[leaf.kind].blocks(leaf.scope, leaf.number, DocContext(width, links=links))
+    where = _narrative_origin(leaf)
+    problems = [Diagnostic("E2701", f"{problem} ({leaf.number}, {leaf.path})", where, leaf.number)
+                for problem in links.resolve(blocks)]
+    return blocks, problems
+
+
+def _narrative_origin(leaf: Leaf) -> Origin | None:
+    owner, item = leaf.scope.owner, leaf.scope.item
+    if item is not None:
+        return item.at
+    return owner.where(f"narrative.{leaf.number}") if owner is not None else None
+
+
+def check_references(leaves, diags: Diagnostics) -> None:
+    """Resolve every cross-reference before anything renders, so `invoke check` reports them too."""
+    for leaf in leaves:
+        diags.items.extend(leaf_blocks(leaves, leaf)[1])
 
 
 def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:

@@ -40,9 +40,16 @@ def canonical_json(data: dict) -> bytes:
 
 @contextmanager
 def build_lock(output: Path):
-    """One build at a time per output folder; stale staging folders from a crash are swept."""
-    output.mkdir(parents=True, exist_ok=True)
-    with open(output / ".lock", "w") as handle:
+    """One build at a time per output folder; stale staging folders from a crash are swept.
+
+    An output folder that cannot be created or locked (permission, read-only mount) is an
+    environment error (exit 4), not a traceback."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        handle = open(output / ".lock", "w")
+    except OSError as exc:
+        raise environment_error("E4002", f"cannot lock the output folder: {exc.strerror or exc}", output) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -76,6 +83,7 @@ def publish(output: Path, dossiers: list[RenderedDossier]) -> list[Path]:
 
 
 def _stage(output: Path, dossier: RenderedDossier) -> Path:
+    """Write one dossier to its staging folder; on any failure, Ctrl-C included, remove that folder."""
     stage = output / f"{STAGING_PREFIX}{os.getpid()}-{dossier.product}-{dossier.region}"
     try:
         for rel, data in sorted(dossier.files.items()):
@@ -83,8 +91,11 @@ def _stage(output: Path, dossier: RenderedDossier) -> Path:
         _write(stage / "manifest.json", canonical_json(dossier.manifest))
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
-        raise environment_error("E4002", f"cannot write output: {exc.strerror}; previous output untouched",
+        raise environment_error("E4002", f"cannot write output: {exc.strerror or exc}; previous output untouched",
                                 exc.filename or stage) from None
+    except BaseException:  # KeyboardInterrupt: `publish` only cleans stages that were completed
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
     return stage
 
 
@@ -97,18 +108,33 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _swap(stage: Path, final: Path) -> None:
+    """Move the previous folder aside, the new one in; on any failure between, Ctrl-C included, put
+    the previous one back, so the region folder is never missing after the build returns."""
     final.parent.mkdir(parents=True, exist_ok=True)
     old = final.with_name(f"{STAGING_PREFIX}old-{final.name}")
     try:
         if final.exists():
             os.replace(final, old)
         os.replace(stage, final)
-    except OSError as exc:
-        if old.exists() and not final.exists():
-            os.replace(old, final)
-        raise environment_error("E4002", f"cannot publish output: {exc.strerror}", final) from None
+    except BaseException as exc:
+        restored = _restore(old, final)
+        if not isinstance(exc, OSError):
+            raise
+        kept = "" if restored else f"; the previous output is kept as {old.name} and the next build restores it"
+        raise environment_error("E4002", f"cannot publish output: {exc.strerror or exc}{kept}", final) from None
     shutil.rmtree(old, ignore_errors=True)
     _fsync_dir(final.parent)
+
+
+def _restore(old: Path, final: Path) -> bool:
+    """Rename the previous folder back; if even that fails, leave it for the next build's `_sweep`
+    (raising here would hide the original error behind a bare OSError)."""
+    if old.exists() and not final.exists():
+        try:
+            os.replace(old, final)
+        except OSError:
+            return False
+    return True
 
 
 def _fsync_dir(path: Path) -> None:

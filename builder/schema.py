@@ -125,8 +125,24 @@ class Pattern(Text):
         return text
 
 
+# Device names Windows reserves: a folder named `con` or `nul` cannot be created, opened or copied
+# there (with or without an extension), and ids name output folders (`32s-drug-sub/<id>/`,
+# `32a3-excip-<id>`, pitfalls.md §6 #35). The slug pattern alone let them through.
+WINDOWS_RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
+
+
+class _Slug(Pattern):
+    def bind(self, value, path, diags):
+        text = super().bind(value, path, diags)
+        if text is not None and WINDOWS_RESERVED.fullmatch(text):
+            diags.error("E2208", f"'{text}' is a device name that Windows reserves; it cannot name an output folder",
+                        value.origin, path)
+            return None
+        return text
+
+
 def Slug() -> Pattern:
-    return Pattern(SLUG, "an identifier (lowercase a-z, 0-9 and '-', at most 40 characters)")
+    return _Slug(SLUG, "an identifier (lowercase a-z, 0-9 and '-', at most 40 characters)")
 
 
 class Date(Pattern):

@@ -96,7 +96,9 @@ def load_file(path: Path, display: str) -> SourceFile:
 def parse_bytes(data: bytes, display: str) -> Value:
     """Parse one YAML document from `data` into a Value tree (`display` names the file in errors)."""
     if len(data) > MAX_FILE_BYTES:
-        raise content_error("E2001", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it)", Origin(display))
+        # 1:1 like every other whole-file finding, so editors and CI annotations can place it
+        raise content_error("E2001", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it)",
+                            Origin(display, 1, 1))
     text = _decode(data, display)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise content_error("E2002", "file is empty (expected a mapping of keys)", Origin(display, 1, 1))
@@ -111,8 +113,13 @@ def parse_bytes(data: bytes, display: str) -> Value:
     return _convert(tree, Origin(display, 1, 1))
 
 
+# UTF-32 BE, UTF-16/32 LE and UTF-16 BE byte-order marks. Without a BOM, UTF-16/32 text still has a
+# NUL byte among its first four (UTF-8 YAML never has one): "save as Unicode" in Notepad, Excel exports.
+_WIDE_BOMS = (b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode(data: bytes, display: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_WIDE_BOMS) or b"\x00" in data[:4]:
         raise content_error("E2003", "file is UTF-16/UTF-32 encoded; save it as UTF-8", Origin(display, 1, 1))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -126,25 +133,38 @@ def _decode(data: bytes, display: str) -> str:
     bad = next((i for i, ch in enumerate(text) if _forbidden_raw(ch)), None)
     if bad is not None:
         line, col = _line_col(text, bad)
-        raise content_error("E2004", f"control character U+{ord(text[bad]):04X} in the file", Origin(display, line, col))
+        what = "non-character" if ord(text[bad]) in (0xFFFE, 0xFFFF) else "control character"
+        raise content_error("E2004", f"{what} U+{ord(text[bad]):04X} in the file", Origin(display, line, col))
     return text
 
 
 def _forbidden_raw(ch: str) -> bool:
+    """Characters refused in the raw file: C0 controls but tab and line ends, DEL, C1 (NEL included),
+    and U+FFFE/U+FFFF, which the YAML reader refuses with a position-less ReaderError (found by fuzzing)."""
     code = ord(ch)
-    return (code < 0x20 and ch not in "\t\n\r") or 0x7F <= code <= 0x9F
+    return (code < 0x20 and ch not in "\t\n\r") or 0x7F <= code <= 0x9F or code in (0xFFFE, 0xFFFF)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _line_col(data, offset: int) -> tuple[int, int]:
-    newline = b"\n" if isinstance(data, bytes) else "\n"
-    line = data.count(newline, 0, offset) + 1
-    start = data.rfind(newline, 0, offset) + 1
-    return line, offset - start + 1
+    """The 1-based line and column of `offset` in `data` (text, or bytes valid UTF-8 up to `offset`).
+
+    Lines end at LF, CRLF or a lone CR, as the YAML reader counts them, and the column counts
+    characters, not bytes: after 'é' or '–' earlier on the line, a byte count pointed too far right.
+    """
+    head = data[:offset]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    lines = _LINE_BREAK.split(head)
+    return len(lines), len(lines[-1]) + 1
 
 
 def _preflight(yaml: YAML, text: str, display: str) -> None:
     """Walk parser events and refuse what regulatory content never needs, before composition."""
     depth = documents = 0
+    mappings: list[_Keys | None] = []  # per open collection: its keys so far (None for a sequence)
     try:
         for event in yaml.parse(text):
             kind = type(event).__name__
@@ -159,12 +179,16 @@ def _preflight(yaml: YAML, text: str, display: str) -> None:
                 raise content_error("E2010", "anchors (&name) are not allowed; write the value out", where)
             elif getattr(event, "tag", None) is not None:
                 raise content_error("E2011", f"explicit tags ({event.tag}) are not allowed", where)
+            if kind in _NODE_EVENTS and mappings and mappings[-1] is not None:
+                mappings[-1].check(event, kind, where)
             if kind in ("MappingStartEvent", "SequenceStartEvent"):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise content_error("E2012", f"nesting deeper than {MAX_DEPTH} levels", where)
+                mappings.append(_Keys() if kind == "MappingStartEvent" else None)
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
+                mappings.pop()
             if kind == "ScalarEvent" and event.value == "<<" and event.style is None:
                 raise content_error("E2010", "merge keys (<<) are not allowed; write the values out", where)
     except MarkedYAMLError as exc:
@@ -175,6 +199,34 @@ def _preflight(yaml: YAML, text: str, display: str) -> None:
         if getattr(exc, "category", None):
             raise
         raise _unmarked(exc, text, display) from None
+
+
+_NODE_EVENTS = ("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent")
+
+
+class _Keys:
+    """The keys of one open mapping, checked as the parser meets them (pitfalls.md §1.2, §1.4).
+
+    ruamel reports a duplicate key with the *mapping's* start as the first place (the line of the
+    record's `- id:`, not of the first `release:`), and turns a list or mapping used as a key into a
+    tuple key that the schema can only call "unknown field '('x',)'". Here both are refused with
+    the positions a writer needs. Every plain scalar is text, so keys compare as the text typed.
+    """
+
+    def __init__(self):
+        self.seen: dict[str, Origin] = {}
+        self.next_is_key = True
+
+    def check(self, event, kind: str, where: Origin) -> None:
+        is_key, self.next_is_key = self.next_is_key, not self.next_is_key
+        if not is_key:
+            return
+        if kind != "ScalarEvent":
+            raise content_error("E2015", "a key must be plain text, not a list or a mapping", where)
+        first = self.seen.setdefault(event.value, where)
+        if first is not where:
+            raise content_error("E2005", f'YAML syntax: duplicate key "{event.value}" (first defined at line '
+                                f"{first.line}, column {first.column}); a key may appear once per mapping", where)
 
 
 def _refuse_document(text: str, documents: int, where: Origin) -> None:
@@ -200,8 +252,13 @@ def _marked(exc: MarkedYAMLError, display: str):
 
 
 def _unmarked(exc: Exception, text: str, display: str):
-    """A library failure without a position: re-parse in safe mode to find one (pitfalls §1.8)."""
-    origin = Origin(display)
+    """A library failure without a position: re-parse in safe mode to find one (pitfalls §1.8).
+
+    When the safe parser accepts the text (fuzzing found `# c\\n | #: {d} # c`: valid YAML on which the
+    round-trip parser fails an assertion), the place is that of the token or node the library was
+    working on when it failed; failing that, the file's start, so the message is always positioned.
+    """
+    origin = _library_mark(exc, display) or Origin(display, 1, 1)
     try:
         YAML(typ="safe", pure=True).load(text)
     except MarkedYAMLError as marked:
@@ -213,15 +270,43 @@ def _unmarked(exc: Exception, text: str, display: str):
     return content_error("E2006", f"YAML could not be parsed ({type(exc).__name__})", origin)
 
 
+def _library_mark(exc: Exception, display: str) -> Origin | None:
+    """The start of the innermost token, event or node in the failing library frames, if any."""
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for name in ("self", "token", "target", "event", "node"):
+            mark = getattr(frame.f_locals.get(name), "start_mark", None)
+            if isinstance(getattr(mark, "line", None), int) and isinstance(getattr(mark, "column", None), int):
+                return Origin(display, mark.line + 1, mark.column + 1)
+    return None
+
+
 def _convert(node: Any, origin: Origin) -> Value:
     if isinstance(node, CommentedMap):
-        return Value({str(k): replace(_convert(v, _child(node, k, origin, "value")), key_origin=_child(node, k, origin, "key"))
-                      for k, v in node.items()}, origin)
+        return Value({str(k): _convert_value(node, k, v, origin) for k, v in node.items()}, origin)
     if isinstance(node, CommentedSeq):
         return Value([_convert(v, _child(node, i, origin, "item")) for i, v in enumerate(node)], origin)
     if node is None:
         return Value("", origin)
     return Value(str(node), origin)
+
+
+def _convert_value(node: CommentedMap, key, value, origin: Origin) -> Value:
+    """A mapping value, placed at its own position and remembering its key's.
+
+    An empty value (`release:`, loaded as '') has no token of its own: ruamel gives it the position
+    of the next token, often the next line's `- id:`, so "is empty (required)" pointed at the wrong
+    record. An empty value that does not start on its key's line is placed at its key instead.
+    """
+    key_origin = _child(node, key, origin, "key")
+    where = _child(node, key, origin, "value")
+    if value in (None, "") and where.line != key_origin.line:
+        where = key_origin
+    return replace(_convert(value, where), key_origin=key_origin)
 
 
 def _child(container, key, parent: Origin, which: str) -> Origin:

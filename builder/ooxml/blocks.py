@@ -26,6 +26,7 @@ class Run:
     bold: bool = False
     italic: bool = False
     vert: str = ""  # "", "subscript" or "superscript"
+    link: str = ""  # a bookmark in the same document this run links to
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,12 @@ def runs_xml(runs: Sequence[Run]) -> str:
 
 
 def _run_xml(run: Run) -> str:
-    props = ("<w:b/>" if run.bold else "") + ("<w:i/>" if run.italic else "")
+    props = '<w:rStyle w:val="Hyperlink"/>' if run.link else ""
+    props += ("<w:b/>" if run.bold else "") + ("<w:i/>" if run.italic else "")
     props += f'<w:vertAlign w:val="{run.vert}"/>' if run.vert else ""
     head = f"<w:r><w:rPr>{props}</w:rPr>" if props else "<w:r>"
-    return head + _text_xml(run.text) + "</w:r>"
+    xml = head + _text_xml(run.text) + "</w:r>"
+    return f'<w:hyperlink w:anchor="{run.link}" w:history="1">{xml}</w:hyperlink>' if run.link else xml
 
 
 def _text_xml(text: str) -> str:
@@ -85,6 +88,20 @@ def paragraph_xml(runs: Sequence[Run], style: str = "", num: tuple[int, int] | N
 
 def paragraph(runs: Sequence[Run], style: str = "") -> Block:
     return Block(paragraph_xml(runs, style), "".join(r.text for r in runs))
+
+
+def bookmarked(runs: Sequence[Run], style: str, name: str, ident: int) -> Block:
+    """A paragraph whose text is the target of internal hyperlinks (a table caption)."""
+    inner = paragraph_xml(runs, style)
+    start = inner.index("</w:pPr>") + len("</w:pPr>") if "</w:pPr>" in inner else len("<w:p>")
+    xml = (f'{inner[:start]}<w:bookmarkStart w:id="{ident}" w:name="{name}"/>'
+           f'{inner[start:-len("</w:p>")]}<w:bookmarkEnd w:id="{ident}"/></w:p>')
+    return Block(xml, "".join(r.text for r in runs))
+
+
+def bookmark_name(key: str) -> str:
+    """Word bookmark names: a letter first, letters, digits and '_', at most 40 characters."""
+    return ("tbl_" + "".join(c if c.isalnum() else "_" for c in key))[:40]
 
 
 def text_runs(text: str) -> tuple[Run, ...]:

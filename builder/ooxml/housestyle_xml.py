@@ -160,6 +160,14 @@ _DEFAULT_CHAR_STYLE = (
     "<w:semiHidden/><w:unhideWhenUsed/></w:style>"
 )
 
+# Cross-references inside a document are hyperlinks to bookmarks; blue and underlined, as the
+# FDA PDF specification allows for links.
+_HYPERLINK_STYLE = (
+    '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
+    '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+    '<w:rPr><w:color w:val="0000FF"/><w:u w:val="single"/></w:rPr></w:style>'
+)
+
 _TABLE_NORMAL = (
     '<w:style w:type="table" w:default="1" w:styleId="TableNormal">'
     '<w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'
@@ -204,7 +212,7 @@ def styles_xml(east_asia) -> str:
     paragraphs = "".join(paragraph_style(s, east_asia) for s in PARAGRAPH_STYLES)
     return (
         f"{DECL}<w:styles {NS}>{doc_defaults(east_asia)}{paragraphs}"
-        f"{_DEFAULT_CHAR_STYLE}{_TABLE_NORMAL}{cmc_table_style(east_asia)}</w:styles>"
+        f"{_DEFAULT_CHAR_STYLE}{_HYPERLINK_STYLE}{_TABLE_NORMAL}{cmc_table_style(east_asia)}</w:styles>"
     )
 
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import markdown
-from ..ooxml.blocks import Block, Cell, Run, paragraph, table
+from ..ooxml.blocks import Block, Cell, Run, bookmark_name, bookmarked, paragraph, table
 from ..scope import Scope
+from .links import Links
 
 
 @dataclass
@@ -16,6 +17,7 @@ class DocContext:
     width: int
     numbers: markdown.ListNumbers = field(default_factory=markdown.ListNumbers)
     tables: int = 0
+    links: Links | None = None
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,18 @@ def item_title(scope: Scope) -> str:
 
 
 def narrative_blocks(text: str | None, ctx: DocContext) -> list[Block]:
-    return markdown.render(text, ctx.numbers) if text else []
+    return markdown.render(text, ctx.numbers, ctx.links) if text else []
 
 
-def caption(ctx: DocContext, scope: Scope, text: str) -> Block:
+def caption(ctx: DocContext, scope: Scope, text: str, key: str = "") -> Block:
+    """A numbered table caption; with a `key`, narrative can refer to it as [[table:key]]."""
     ctx.tables += 1
-    return paragraph([Run(f"{scope.label('table')} {ctx.tables}{scope.label('separator')}{text}")], "Caption")
+    runs = [Run(f"{scope.label('table')} {ctx.tables}{scope.label('separator')}{text}")]
+    if not key:
+        return paragraph(runs, "Caption")
+    if ctx.links is not None:
+        ctx.links.tables[key] = ctx.tables
+    return bookmarked(runs, "Caption", bookmark_name(key), ctx.tables)
 
 
 def cell(text: str, **kw) -> Cell:

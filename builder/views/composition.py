@@ -40,7 +40,7 @@ def _composition_blocks(scope, number_, ctx: DocContext):
         rows.append([cell(c.component), cell(c.function), cell(standard(scope, c.standard))] + values)
     rows.append([cell(scope.label("total"), span=3)] + [x for s in strengths for x in _total(product, s, weights[s.id])])
     out = narrative_blocks(scope.narrative(number_), ctx) + [
-        caption(ctx, scope, scope.label("composition")),
+        caption(ctx, scope, scope.label("composition"), "composition"),
         table(header, rows, [4, 3, 3] + [2, 2] * len(strengths), ctx.width)]
     overages = [f"{c.component}: {c.overage}" for c in product.composition if c.overage]
     return out + [paragraph([Run(f"{scope.label('overage')}{scope.label('separator')}{o}")], "Note") for o in overages]
@@ -68,7 +68,7 @@ def _formula_blocks(scope, number_, ctx: DocContext):
             rows.append([cell(c.component), cell(standard(scope, c.standard)), cell(c.quantities[strength.id]),
                          cell(str(per_batch.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)))])
         title = f"{scope.label('batch_formula')}: {strength.label}, {size.label} ({size.units} {scope.label('units')})"
-        out += [caption(ctx, scope, title),
+        out += [caption(ctx, scope, title, size.id),
                 simple_table(ctx, labelled(scope, "component", "quality_standard", "mg_per_unit", "kg_per_batch"),
                              rows, [4, 3, 2, 2])]
     return out

@@ -15,7 +15,7 @@ def _facts(field: str, caption_key: str):
         facts = getattr(scope.owner, field, ())
         if facts:
             rows = [[cell(f.label), md_cell(f.value)] for f in facts]
-            out += [caption(ctx, scope, scope.label(caption_key)),
+            out += [caption(ctx, scope, scope.label(caption_key), field),
                     simple_table(ctx, labelled(scope, "attribute", "value"), rows, [2, 5])]
         return out
 
@@ -32,7 +32,7 @@ def _table_kind(field: str, caption_key: str, columns: list[str], row, weights: 
         records = getattr(scope.owner, field, ())
         rows = [row(scope, r) for r in records]
         return narrative_blocks(scope.narrative(number), ctx) + [
-            caption(ctx, scope, scope.label(caption_key)),
+            caption(ctx, scope, scope.label(caption_key), field),
             simple_table(ctx, labelled(scope, *columns), rows, weights),
         ]
 
@@ -47,7 +47,7 @@ def _impurity_blocks(scope, number, ctx: DocContext):
     """The impurity table, then the ICH Q3A/Q3B thresholds that apply at the maximum daily dose."""
     rows = [[cell(i.name), cell(i.origin), cell(i.control)] for i in scope.owner.impurities]
     out = narrative_blocks(scope.narrative(number), ctx) + [
-        caption(ctx, scope, scope.label("impurities")),
+        caption(ctx, scope, scope.label("impurities"), "impurities"),
         simple_table(ctx, labelled(scope, "impurity", "origin", "control"), rows, [3, 3, 4])]
     dose_text = scope.content.product.max_daily_dose
     dose = dose_mg(dose_text) if dose_text else None
@@ -57,7 +57,7 @@ def _impurity_blocks(scope, number, ctx: DocContext):
     limits = thresholds(scope.rules.bands, material, dose)
     rows = [[cell(scope.label(f"threshold_{k}")), cell(f"{getattr(limits, k)} %")]
             for k in ("reporting", "identification", "qualification")]
-    return out + [caption(ctx, scope, scope.label("thresholds", dose=dose_text)),
+    return out + [caption(ctx, scope, scope.label("thresholds", dose=dose_text), "thresholds"),
                   simple_table(ctx, labelled(scope, "threshold", "value"), rows, [3, 2])]
 
 
@@ -79,7 +79,7 @@ def _process_blocks(scope, number, ctx: DocContext):
         out += narrative_blocks(step.description, ctx)
         if step.controls:
             rows = [[cell(c.control), cell(c.criterion)] for c in step.controls]
-            out += [caption(ctx, scope, f"{scope.label('in_process_controls')}: {step.name}"),
+            out += [caption(ctx, scope, f"{scope.label('in_process_controls')}: {step.name}", step.id),
                     simple_table(ctx, labelled(scope, "control", "acceptance_criterion"), rows, [3, 4])]
     return out
 

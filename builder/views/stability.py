@@ -23,7 +23,7 @@ def _summary_blocks(scope, number, ctx: DocContext):
     columns = labelled(scope, "batch", "study_type", "condition", "container", "timepoints")
     statement = f"{scope.label(stability.period_label)}: {stability.period}. {scope.label('storage')}: {stability.storage}"
     return narrative_blocks(scope.narrative(number), ctx) + [
-        caption(ctx, scope, scope.label("stability_studies")),
+        caption(ctx, scope, scope.label("stability_studies"), "stability-studies"),
         simple_table(ctx, columns, rows, [2, 2, 4, 3, 2]),
         *_conclusions(scope, stability),
         paragraph([Run(statement, bold=True)]),
@@ -62,7 +62,7 @@ def _data_blocks(scope, number, ctx: DocContext):
         rows = [[cell(tests[t].test), cell(tests[t].shelf_life or tests[t].release)]
                 + [cell(v) for v in study.results[t]] for t in order]
         title = f"{batches.get(study.batch, study.batch)}, {study_type(scope, study)}, {study.condition}, {study.container}"
-        out += [caption(ctx, scope, title), table(header, rows, [3, 3] + [1] * len(points), ctx.width)]
+        out += [caption(ctx, scope, title, study.id), table(header, rows, [3, 3] + [1] * len(points), ctx.width)]
     return out
 
 

@@ -17,7 +17,7 @@ def spec_table(scope, spec, ctx: DocContext):
     if not split:
         rows = [[cell(t.test), cell(t.procedure), cell(t.release)] for t in tests]
         header = [[cell(h) for h in labelled(scope, "test", "procedure", "acceptance_criterion")]]
-        return [caption(ctx, scope, title), table(header, rows, [3, 3, 4], ctx.width)]
+        return [caption(ctx, scope, title, spec.id), table(header, rows, [3, 3, 4], ctx.width)]
     header = [
         [cell(scope.label("test"), vmerge="restart"), cell(scope.label("procedure"), vmerge="restart"),
          cell(scope.label("acceptance_criteria"), span=2)],
@@ -25,7 +25,7 @@ def spec_table(scope, spec, ctx: DocContext):
          cell(scope.label("release")), cell(scope.label("shelf_life"))],
     ]
     rows = [[cell(t.test), cell(t.procedure), cell(t.release), cell(t.shelf_life or t.release)] for t in tests]
-    return [caption(ctx, scope, title), table(header, rows, [3, 3, 3, 3], ctx.width)]
+    return [caption(ctx, scope, title, spec.id), table(header, rows, [3, 3, 3, 3], ctx.width)]
 
 
 def _spec_present(scope, number):
@@ -63,7 +63,7 @@ def _batch_blocks(scope, number, ctx):
     rows += [[cell(t.test), cell(t.release)] + [cell(b.results[t.id]) for b in batches] for t in owner.specification.tests]
     weights = [3, 3] + [2] * len(batches)
     return narrative_blocks(scope.narrative(number), ctx) + [
-        caption(ctx, scope, scope.label("batch_analyses")), table(header, rows, weights, ctx.width)]
+        caption(ctx, scope, scope.label("batch_analyses"), "batch-analyses"), table(header, rows, weights, ctx.width)]
 
 
 TABLE_KINDS = {
