@@ -179,7 +179,8 @@ def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
     profile = dossier.profile
     east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
         if profile.east_asia else None
-    info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia)
+    info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia,
+                  profile.body_size_pt or "")
     parts = read_package(data)
     for name in profile.postprocess:
         STEPS[name](parts, info)

@@ -14,7 +14,7 @@ from .errors import Diagnostics, environment_error
 from .merge import apply_overlay
 from .model import M, Node
 from .ooxml.steps import STEPS
-from .schema import CTD_NUMBER, Choice, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, bind_record, field
+from .schema import CTD_NUMBER, Choice, ListOf, MapOf, Pattern, Record, Records, Slug, Text, WholeNumber, bind_record, field
 from .source import load_file
 
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -48,6 +48,8 @@ class RegionProfile(Node):
     page_size: str = field(Choice("A4", "letter"), True)
     compendium: str = field(Text(), True, "how this region names its pharmacopoeia")
     east_asia: EastAsia | None = field(Record(EastAsia))
+    body_size_pt: str = field(Pattern(re.compile(r"^\d{1,2}(\.5)?$"), "a size in points such as 12 or 10.5"), False,
+                              "body text size in points (used by the body_font_size step)")
     titles: dict = field(MapOf(CTD_NUMBER, "a CTD section number", Text()), False, "section titles in the region's language")
     labels: dict = field(MapOf(LABEL_KEY, "a label name", Text(blank_ok=True)), True)
     regional_items: tuple = field(Records(RegionalItemType))

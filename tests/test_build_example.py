@@ -109,6 +109,7 @@ def test_nmpa_uses_official_chinese_titles_and_east_asian_fonts(built):
     defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     assert defaults.find(f"{W}rFonts").get(f"{W}eastAsia") == "SimSun"
     assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
+    assert defaults.find(f"{W}sz").get(f"{W}val") == "24"  # 小四: 12 pt body text
     heading = styles.find(f"{W}style[@{W}styleId='Heading1']/{W}rPr/{W}rFonts")
     assert heading.get(f"{W}eastAsia") == "SimHei"
     assert not any("Theme" in attr for el in styles.iter() for attr in el.attrib)

@@ -27,6 +27,7 @@ class Finish:
     language: str
     page_size: str
     east_asia: tuple[str, str, str] | None  # body font, heading font, language tag
+    body_size_pt: str = ""  # body text size in points, when the region sets one
 
 
 def _q(tag: str) -> str:
@@ -90,6 +91,18 @@ def _set_font(rpr, font: str, lang: str | None) -> None:
         if lang_el is None:
             lang_el = etree.SubElement(rpr, _q("w:lang"))
         lang_el.set(_q("w:eastAsia"), lang)
+
+
+def body_font_size(parts: dict, finish: Finish) -> None:
+    """Set the size of body text (the document default), e.g. NMPA's 小四 = 12 pt minimum."""
+    if not finish.body_size_pt:
+        return
+    root = _load(parts, "word/styles.xml")
+    rpr = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    half_points = str(int(float(finish.body_size_pt) * 2))
+    for tag in ("w:sz", "w:szCs"):
+        _child(rpr, tag).set(_q("w:val"), half_points)
+    _store(parts, "word/styles.xml", root)
 
 
 def _child(parent, tag):
@@ -160,6 +173,7 @@ def text_width(document_xml: bytes) -> int:
 STEPS = {
     "page_setup": page_setup,
     "east_asian_fonts": east_asian_fonts,
+    "body_font_size": body_font_size,
     "list_numbering": list_numbering,
     "core_properties": core_properties,
 }
