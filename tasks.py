@@ -116,6 +116,28 @@ def schema(c):
         print(path.relative_to(ROOT))
 
 
+@task(help={"base": "revision to review from: branch, tag, hash or HEAD~1",
+            "head": "revision to review to (default: the working tree)",
+            "product": "product (default: all)", "region": "fda, ema, nmpa … (default: all)"})
+def review(c, base, head="", product="", region=""):
+    """Redlines with tracked changes and a summary of every changed value, base → head, into output/review/."""
+    from builder.errors import DossierError
+    from builder.review import review as run_review
+
+    try:
+        report = run_review(ROOT, base, head or None, _list(product), _list(region))
+    except KeyboardInterrupt:
+        raise Exit("interrupted; previous review untouched", code=130) from None
+    except DossierError as exc:
+        print(exc, file=sys.stderr)
+        written = exc.diagnostics and exc.diagnostics[0].code == "E2901"
+        raise Exit("a revision failed to build; see output/review/summary.md" if written
+                   else "review failed; nothing was written", code=int(exc.category)) from None
+    print(f"{report.summary.relative_to(ROOT)}: {len(report.changes)} documents differ, {report.unchanged} unchanged")
+    for path in report.redlines:
+        print(path.relative_to(ROOT) if path.is_absolute() else path)
+
+
 @task
 def test(c):
     """Run the test suite."""
