@@ -139,6 +139,36 @@ def review(c, base, head="", product="", region=""):
 
 
 @task
+def setup_git(c):
+    """Let `git diff` show built .docx files as text: one line per paragraph and per table cell."""
+    from builder.textconv import setup_git as run_setup_git
+
+    for line in _run(run_setup_git, ROOT):
+        print(line)
+
+
+@task(help={"product": "product folder under content/"})
+def compare_regions(c, product):
+    """Write output/<product>/region-comparison.{md,docx}: every value and document that differs between regions."""
+    from builder.compare import compare_regions as run_compare, write_comparison
+
+    comparison = _run(run_compare, ROOT, product)
+    for path in _run(write_comparison, comparison, ROOT / "output" / product):
+        print(path.relative_to(ROOT))
+    print(f"{len(comparison.fields)} values and {len(comparison.sections)} documents differ "
+          f"between {', '.join(comparison.regions)}")
+
+
+@task(positional=["section"], help={"product": "product", "region": "region",
+                                    "section": "CTD section number, e.g. 3.2.P.5.1 (positional)"})
+def trace(c, product, region, section):
+    """List every value a section prints, with its file:line:col and the commit and author that last changed it."""
+    from builder.trace import format_trace, trace as run_trace
+
+    print(format_trace(_run(run_trace, ROOT, product, region, section)))
+
+
+@task
 def test(c):
     """Run the test suite."""
     c.run(f"{sys.executable} -m pytest -q", pty=False)
