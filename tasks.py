@@ -1,6 +1,7 @@
 """Tasks for writers and maintainers: `invoke --list` shows them, `invoke --help TASK` their options."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -9,14 +10,20 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C: staging removed, no half-swapped region
+
+
 def _run(func, *args, **kwargs):
     """Run a builder call, turning dossier errors into messages and exit codes (1 means a bug)."""
     from builder.errors import DossierError
 
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return func(*args, **kwargs)
     except KeyboardInterrupt:
-        raise Exit("interrupted; previous output untouched", code=130) from None
+        raise Exit("interrupted; every region folder holds either its previous or its new build, never a mix",
+                   code=130) from None
     except DossierError as exc:
         print(exc, file=sys.stderr)
         count = len(exc.diagnostics)
@@ -166,6 +173,13 @@ def trace(c, product, region, section):
     from builder.trace import format_trace, trace as run_trace
 
     print(format_trace(_run(run_trace, ROOT, product, region, section)))
+
+
+@task(help={"seconds": "how long to fuzz (default 60)"})
+def fuzz(c, seconds=60):
+    """Fuzz the YAML loader with atheris (pip install -e '.[fuzz]'); crashes land in build/fuzz/."""
+    c.run(f"{sys.executable} tests/fuzz/fuzz_loader.py -max_total_time={int(seconds)} -rss_limit_mb=1024 -timeout=5 "
+          "-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus tests/fuzz/crashes", pty=False)
 
 
 @task

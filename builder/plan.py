@@ -119,7 +119,7 @@ def _check_paths(leaves: list[Leaf], scope: Scope, diags: Diagnostics) -> None:
     for leaf in leaves:
         where = leaf.scope.owner.at if leaf.scope.owner is not None else None
         for name in leaf.path.split("/"):
-            if not NAME.match(name) or len(name) > int(naming.max_name):
+            if not NAME.fullmatch(name) or len(name) > int(naming.max_name):
                 diags.error("E2403", f"output name '{name}' is not [a-z0-9-] within {naming.max_name} characters "
                             f"(from {leaf.path})", where, leaf.number)
         if len(leaf.path) > int(naming.max_path):

@@ -75,7 +75,7 @@ def publish(output: Path, dossiers: list[RenderedDossier]) -> list[Path]:
         for dossier in dossiers:
             staged.append((_stage(output, dossier), output / dossier.product / dossier.region))
         for stage, final in staged:
-            _swap(stage, final)
+            swap(stage, final)
     finally:
         for stage, _ in staged:
             shutil.rmtree(stage, ignore_errors=True)
@@ -107,7 +107,7 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _swap(stage: Path, final: Path) -> None:
+def swap(stage: Path, final: Path) -> None:
     """Move the previous folder aside, the new one in; on any failure between, Ctrl-C included, put
     the previous one back, so the region folder is never missing after the build returns."""
     final.parent.mkdir(parents=True, exist_ok=True)

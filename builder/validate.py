@@ -98,7 +98,7 @@ def _check_composition(dp, path: str, diags: Diagnostics) -> None:
         where = f"{path}.composition[{comp.id}].quantities"
         for strength, quantity in comp.quantities.items():
             _known(strength, strengths, "strength", comp.where("quantities"), where, diags)
-            if not QUANTITY.match(quantity):
+            if not QUANTITY.fullmatch(quantity):
                 diags.error("E2506", f"'{quantity}' is not a quantity in mg (digits and a decimal point)",
                             comp.where("quantities"), f"{where}.{strength}")
         for strength in strengths - set(comp.quantities):

@@ -67,6 +67,8 @@ def _entry(item: dict, *keys: str) -> tuple[str, ...]:
 
 
 def _compare(root: Path, path: Path, expected: str, role: str) -> Diagnostic | None:
+    if not path.resolve().is_relative_to(root.resolve()):
+        return Diagnostic("E5006", f"manifest lists a {role} path outside the project; refused", _at(root, path))
     if not path.is_file():
         return Diagnostic("E5002", f"{role} file listed in the manifest is missing", _at(root, path))
     if hashlib.sha256(path.read_bytes()).hexdigest() != expected:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, DossierError, environment_error
 from ..project import Project
-from ..publish import STAGING_PREFIX, _swap, build_lock
+from ..publish import STAGING_PREFIX, swap, build_lock
 from .compare import LeafChange, compare
 from .git import History, Revision, resolve, working_tree
 from .redline import redlines
@@ -102,7 +102,7 @@ def publish_review(output: Path, files: dict[str, bytes]) -> Path:
                 target = stage / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-            _swap(stage, final)
+            swap(stage, final)
         except OSError as exc:
             raise environment_error("E4002", f"cannot write the review: {exc.strerror}; previous review untouched",
                                     exc.filename or stage) from None
