@@ -73,7 +73,7 @@ class Diagnostics:
 
     def raise_if_errors(self, category: Category = Category.CONTENT, strict: bool = False) -> None:
         """Stop the pipeline at a stage boundary when anything (or, strict, any warning) is wrong."""
-        failing = self.items if strict else self.errors
+        failing = [d for d in self.items if d.severity in ("error", "warning")] if strict else self.errors
         if failing:
             raise DossierError(category, sorted(failing, key=_sort_key)[: self.limit])
 

@@ -19,7 +19,7 @@ from .plan import Leaf, plan
 from .profile import RegionProfile, load_profile
 from .project import Project
 from .publish import RenderedDossier, build_lock, canonical_json, publish, sha256
-from .render import TemplateFile, check_template_variables, find_template, render
+from .render import TemplateFile, check_template, find_template, render
 from .scope import Scope
 from .source import SourceFile, Value, load_file
 from .structure import SectionTree, load_tree
@@ -69,8 +69,13 @@ def prepare(project: Project, products=None, regions=None, strict: bool = False,
 
 
 def _prepare_product(project, tree: SectionTree | None, rules, product: str, regions, diags) -> list[Dossier]:
-    core_sources = [s for p in project.core_files(product) if (s := _load(project, p, diags))]   # load
+    files = project.core_files(product)
+    core_sources = [s for p in files if (s := _load(project, p, diags))]                           # load
+    failed = len(diags.errors)
     core = combine_core(core_sources, diags)
+    if len(core_sources) < len(files) or len(diags.errors) > failed:
+        _load_overlays_only(project, product, diags)
+        return []  # the core's own errors are reported; checking the rest would only echo them
     pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
              for region in _targets(core, product, regions, project, diags)]
     return [pair for pair in pairs if pair is not None]
@@ -95,10 +100,21 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found))
 
 
+def _load_overlays_only(project: Project, product: str, diags: Diagnostics) -> None:
+    """With the core unreadable, still report each overlay's own file-level errors in the same run."""
+    for region in project.regions():
+        path = project.overlay(product, region)
+        overlay = _load(project, path, diags) if path else None
+        if overlay is not None:
+            apply_overlay(Value({}, Origin("")), overlay, diags)
+
+
 def _targets(core: Value, product: str, regions, project: Project, diags: Diagnostics) -> list[str]:
     """The regions to build: the product's own list (`product.regions`), narrowed by the request."""
     known = project.regions()
     listed = _raw_regions(core)
+    if not listed:  # missing, empty or not a list: validation reports it at its line
+        return [r for r in known if not regions or r in regions][:1]
     for name, origin in listed:
         if name not in known:
             diags.error("E2302", f"no region profile '{name}' (known: {', '.join(known)})", origin, "product.regions")
@@ -123,7 +139,8 @@ def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
     templates: dict[str, TemplateFile] = {}
     files, records = {}, []
     for leaf in dossier.leaves:
-        template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates)
+        template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
+                                                             dossier.profile.labels)
         data = finish(render_leaf(dossier, leaf, template), dossier, leaf)
         files[leaf.path] = data
         records.append(leaf_record(leaf, data, template.display))
@@ -134,9 +151,9 @@ def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
     return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports))
 
 
-def _template(project: Project, region: str, name: str, cache: dict) -> TemplateFile:
+def _template(project: Project, region: str, name: str, cache: dict, labels: dict) -> TemplateFile:
     template = find_template(project.templates, region, name)
-    check_template_variables(template)
+    check_template(template, labels)
     cache[name] = template
     return template
 
@@ -194,7 +211,7 @@ def _digest(data: bytes):
 def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None:
     if project.escapes(path):
         diags.error("E2007", "content file is a link to a place outside content/; copy the file instead",
-                    Origin(project.display(path)))
+                    Origin(project.display(path), 1, 1))
         return None
     return _guard(diags, load_file, path, project.display(path))
 

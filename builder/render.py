@@ -17,7 +17,7 @@ from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from .errors import Category, Diagnostic, DossierError, environment_error, template_error
+from .errors import Category, Diagnostic, DossierError, Origin, environment_error, template_error
 from .ooxml.package import read_package, well_formed
 from .ooxml.preflight import preflight
 
@@ -75,24 +75,40 @@ def find_template(templates: Path, region: str, name: str) -> TemplateFile:
             data = path.read_bytes()
             preflight(data, display)  # templates are untrusted input: checked before any library opens them
             return TemplateFile(name, path, display, data)
-    raise environment_error("E4004", f"no template '{name}.docx' in {region}/ or common/", templates / "common" / f"{name}.docx")
+    raise environment_error("E4004", f"no template '{name}.docx' in {region}/ or common/",
+                            f"{templates.name}/common/{name}.docx")
 
 
 FORBIDDEN = re.compile(r"\|\s*(safe|default|d|attr)\b|__|\{%-?\s*(include|import|from|extends|macro)\b")
 
 
-def check_template_variables(template: TemplateFile) -> None:
-    """Every name a template uses must be one the renderer provides (a typo fails before rendering),
-    and no construct that could hide a missing value or reach outside the view model is allowed."""
+DOC_KEYS = ("product", "section", "title", "heading", "subject")
+
+
+def check_template(template: TemplateFile, labels: dict) -> None:
+    """Refuse a template before any leaf renders: forbidden constructs, syntax errors, unknown names,
+    and (by one probe render) misspelt attributes such as `doc.subjet` or a label the region lacks."""
     _lint(template)
     try:
         names = _StrictTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(environment())
     except TemplateError as exc:
-        raise template_error("E3002", f"template syntax error: {exc}", template.display) from None
+        raise template_error("E3002", f"template syntax error: {exc}{_near_unclosed_tag(template)}",
+                             template.display) from None
     unknown = sorted(set(names) - CONTEXT_NAMES)
     if unknown:
         raise template_error("E3003", f"unknown template variables {', '.join(unknown)} "
                              f"(templates may use {', '.join(sorted(CONTEXT_NAMES))})", template.display)
+    render(template, {key: key for key in DOC_KEYS}, labels, [], "a probe of the template")
+
+
+def _near_unclosed_tag(template: TemplateFile) -> str:
+    """The text of the first paragraph whose `{{`/`{%` is not closed (Jinja names a later tag instead)."""
+    xml = read_package(template.data)["word/document.xml"].decode("utf-8", "replace")
+    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+        text = re.sub(r"<[^>]+>", "", paragraph)
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            return f" (near the paragraph '{text.strip()}')"
+    return ""
 
 
 def _lint(template: TemplateFile) -> None:
@@ -113,5 +129,5 @@ def render(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_n
         tpl.save(out)
     except (TemplateError, RenderValueError) as exc:
         raise DossierError(Category.TEMPLATE, [
-            Diagnostic("E3001", f"rendering {leaf_name} failed: {exc}", None, template.display)]) from None
+            Diagnostic("E3001", f"rendering {leaf_name} failed: {exc}", Origin(template.display))]) from None
     return out.getvalue()

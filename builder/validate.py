@@ -17,14 +17,15 @@ QUANTITY = re.compile(r"^\d+(\.\d+)?$")
 
 
 def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagnostics) -> Content | None:
-    if _core_unreadable(product_id, diags):
-        return None
     failed = len(diags.errors)
     content = bind_record(Content, tree, "", diags)
     if content is None:
         return None
     if len(diags.errors) > failed:
         return None  # a record that failed to bind would make every reference to it look wrong
+    if not content.product.regions:
+        diags.error("E2509", "lists no region to build for (e.g. [fda, ema, nmpa])", content.product.where("regions"),
+                    "product.regions")
     if content.product.id != product_id:
         diags.error("E2501", f"product id '{content.product.id}' differs from its folder '{product_id}'",
                     content.product.where("id"), "product.id")
@@ -41,23 +42,6 @@ def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagno
             diags.error("E2502", f"'{item.id}' is not a regional item of {profile.id} (known: {', '.join(sorted(known))})",
                         item.where("id"), f"regional[{item.id}]")
     return content
-
-
-# Findings that leave a core file out of the merged tree: it could not be loaded (E20xx: syntax,
-# encoding, anchors, a link out of content/ …) or its top level is not a mapping (E2101).
-_UNREADABLE = ("E20", "E2101")
-
-
-def _core_unreadable(product_id: str, diags: Diagnostics) -> bool:
-    """True when a core file of `product_id` is missing from the merged tree because it failed to load.
-
-    Binding that tree would report the file's absence as dozens of false errors at the overlays'
-    lines ("missing required field 'name'" for every record an overlay touches), up to the cap of
-    100, burying the one real error; a compiler stops after a parse error for the same reason.
-    """
-    folder = f"/{product_id}/core/"
-    return any(d.code.startswith(_UNREADABLE) and d.origin is not None and folder in "/" + d.origin.path
-               for d in diags.errors)
 
 
 def _check_owner(owner, path: str, sites: set, diags: Diagnostics) -> None:

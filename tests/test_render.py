@@ -7,7 +7,7 @@ import pytest
 from builder.errors import DossierError
 from builder.markdown import ListNumbers, render as render_markdown
 from builder.ooxml.blocks import Block
-from builder.render import TemplateFile, check_template_variables, find_template, render
+from builder.render import TemplateFile, check_template, find_template, render
 
 from conftest import REPO
 
@@ -74,7 +74,7 @@ def test_templates_using_unknown_names_are_refused_before_rendering(tmp_path):
     document.paragraphs[1].runs[0].text = "{{ acceptance_critera }}"
     document.save(template)
     with pytest.raises(DossierError) as caught:
-        check_template_variables(TemplateFile("bad", template, "templates/bad.docx", template.read_bytes()))
+        check_template(TemplateFile("bad", template, "templates/bad.docx", template.read_bytes()), LABELS)
     assert caught.value.category == 3 and "acceptance_critera" in str(caught.value)
 
 

@@ -59,7 +59,7 @@ _REVIEW = {"ins": "a tracked insertion", "del": "a tracked deletion", "moveFrom"
            "sectPrChange": "a tracked formatting change", "tblPrChange": "a tracked formatting change",
            "trPrChange": "a tracked formatting change", "tcPrChange": "a tracked formatting change",
            "commentRangeStart": "a comment", "commentRangeEnd": "a comment", "commentReference": "a comment",
-           "vanish": "hidden text (w:vanish)", "specVanish": "hidden text (w:specVanish)"}
+           "vanish": "hidden text", "specVanish": "hidden text"}
 _SETTINGS = {"documentProtection": "document protection", "writeProtection": "write protection",
              "attachedTemplate": "an attached template"}
 
