@@ -175,6 +175,16 @@ def trace(c, product, region, section):
     print(format_trace(_run(run_trace, ROOT, product, region, section)))
 
 
+@task(help={"rows": "comma-separated row counts (default 100,1000,10000)", "columns": "cells per row",
+            "repeat": "runs per figure; the median is reported"})
+def bench(c, rows="100,1000,10000", columns=12, repeat=3):
+    """Benchmark large tables: our renderer against writing the same XML with lxml."""
+    from builder.bench import format_report, run
+
+    counts = tuple(int(n) for n in rows.split(",") if n.strip())
+    print(format_report(_run(run, counts, int(columns), int(repeat))))
+
+
 @task(help={"seconds": "how long to fuzz (default 60)"})
 def fuzz(c, seconds=60):
     """Fuzz the YAML loader with atheris (pip install -e '.[fuzz]'); crashes land in build/fuzz/."""

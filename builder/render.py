@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .errors import Category, Diagnostic, DossierError, Origin, environment_error, template_error
-from .ooxml.package import read_package, well_formed
+from .ooxml.docxtpl_strict import MalformedXML, StrictTemplate
+from .ooxml.package import read_package
 from .ooxml.preflight import preflight
 
 CONTEXT_NAMES = {"doc", "labels", "blocks"}
@@ -44,18 +44,6 @@ def _finalize(value):
 
 def environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-
-
-class _StrictTemplate(DocxTemplate):
-    """docxtpl re-parses its output in lxml's recover mode, which drops what it cannot parse;
-    parse every rendered part strictly first, so malformed XML fails instead of losing text."""
-
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):
-        xml = super().render_xml_part(src_xml, part, context, jinja_env)
-        problem = well_formed(xml)
-        if problem:
-            raise RenderValueError(f"rendered XML is not well-formed ({problem})")
-        return xml
 
 
 @dataclass(frozen=True)
@@ -90,7 +78,7 @@ def check_template(template: TemplateFile, labels: dict) -> None:
     and (by one probe render) misspelt attributes such as `doc.subjet` or a label the region lacks."""
     _lint(template)
     try:
-        names = _StrictTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(environment())
+        names = StrictTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(environment())
     except TemplateError as exc:
         raise template_error("E3002", f"template syntax error: {exc}{_near_unclosed_tag(template)}",
                              template.display) from None
@@ -123,11 +111,11 @@ def _lint(template: TemplateFile) -> None:
 def render(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str) -> bytes:
     context = {"doc": doc, "labels": {k: Markup(escape(v)) for k, v in labels.items()}, "blocks": blocks}
     try:
-        tpl = _StrictTemplate(io.BytesIO(template.data))
+        tpl = StrictTemplate(io.BytesIO(template.data))
         tpl.render(context, jinja_env=environment(), autoescape=True)
         out = io.BytesIO()
         tpl.save(out)
-    except (TemplateError, RenderValueError) as exc:
+    except (TemplateError, RenderValueError, MalformedXML) as exc:
         raise DossierError(Category.TEMPLATE, [
             Diagnostic("E3001", f"rendering {leaf_name} failed: {exc}", Origin(template.display))]) from None
     return out.getvalue()
