@@ -140,9 +140,9 @@ def review(c, base, head="", product="", region=""):
         written = exc.diagnostics and exc.diagnostics[0].code == "E2901"
         raise Exit("a revision failed to build; see output/review/summary.md" if written
                    else "review failed; nothing was written", code=int(exc.category)) from None
-    print(f"{report.summary.relative_to(ROOT)}: {len(report.changes)} documents differ, {report.unchanged} unchanged")
+    print(f"{report.summary}: {len(report.changes)} documents differ, {report.unchanged} unchanged")
     for path in report.redlines:
-        print(path.relative_to(ROOT) if path.is_absolute() else path)
+        print(path)
 
 
 @task
