@@ -209,7 +209,8 @@ class Component(Node):
     id: str = field(Slug(), True)
     component: str = field(Text(), True)
     function: str = field(Text(), True)
-    standard: str = field(Text(), True, "'compendial' (the region's pharmacopoeia) or free text")
+    standard: str = field(Text(), False, "'compendial' (the region's pharmacopoeia) or free text")
+    substance: str = field(Slug(), False, "a drug substance id: its 3.2.S.4.1 specification is the standard")
     quantities: dict = field(_BY_ID, True, "strength id → mg per unit")
     overage: str = field(Text(), False, "overage and its reason, e.g. 10 % of coating suspension for losses")
 

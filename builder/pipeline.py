@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cmc.checks import compendial_references
 from .cmc.findings import Rules, as_json, findings, unused_justifications
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
@@ -94,7 +95,7 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     leaves = plan(tree, Scope(content, profile, rules=rules), diags)                              # plan
     check_references(leaves, diags)                                                                # resolve
     found = findings(content, rules)                                                               # check
-    diags.items.extend(found + unused_justifications(found, content))
+    diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
     return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found))

@@ -52,6 +52,8 @@ class RegionProfile(Node):
                               "body text size in points (used by the body_font_size step)")
     titles: dict = field(MapOf(CTD_NUMBER, "a CTD section number", Text()), False, "section titles in the region's language")
     labels: dict = field(MapOf(LABEL_KEY, "a label name", Text(blank_ok=True)), True)
+    compendial_chapters: dict = field(MapOf(re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$"), "a chapter key", Text()), False,
+                                      "chapter key → how this region cites it, for [[chapter:key]]")
     regional_items: tuple = field(Records(RegionalItemType))
     stability_long_term: tuple = field(ListOf(Text()), False, "long-term conditions this region accepts")
     naming: Naming = field(Record(Naming), True)

@@ -35,7 +35,7 @@ def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagno
     for dp in content.drug_products:
         path = f"drug_products[{dp.id}]"
         _check_owner(dp, path, sites, diags)
-        _check_composition(dp, path, diags)
+        _check_composition(dp, path, diags, {ds.id for ds in content.drug_substances})
     known = {t.id for t in profile.regional_items}
     for item in content.regional:
         if item.id not in known:
@@ -76,9 +76,15 @@ def _check_results(batch, tests: list[str], path: str, diags: Diagnostics) -> No
                         batch.where("results"), path)
 
 
-def _check_composition(dp, path: str, diags: Diagnostics) -> None:
+def _check_composition(dp, path: str, diags: Diagnostics, substances: set) -> None:
     strengths = {s.id for s in dp.strengths}
     for comp in dp.composition:
+        if bool(comp.standard) == bool(comp.substance):
+            diags.error("E2510", "give either `standard` or `substance` (a drug substance, whose 3.2.S.4.1 "
+                        "specification is then the standard)", comp.at, f"{path}.composition[{comp.id}]")
+        if comp.substance:
+            _known(comp.substance, substances, "drug substance", comp.where("substance"),
+                   f"{path}.composition[{comp.id}].substance", diags)
         where = f"{path}.composition[{comp.id}].quantities"
         for strength, quantity in comp.quantities.items():
             _known(strength, strengths, "strength", comp.where("quantities"), where, diags)

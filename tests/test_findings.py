@@ -119,3 +119,23 @@ def test_a_shelf_life_criterion_narrower_than_release_is_an_error(project):
 def test_drug_product_batches_must_use_known_drug_substance_batches(project):
     edit(project, DP, "drug_substance_batches: [exm2403001]", "drug_substance_batches: [exm9999999]")
     assert "exm9999999" in only(findings(project), "F4103")[0].message
+
+
+def test_release_and_shelf_life_units_must_agree(project):
+    edit(project, DP, "shelf_life: NMT 1.0 %", "shelf_life: NMT 10000 ppm")
+    assert only(findings(project), "F4602")[0].severity == "error"
+
+
+def test_a_criterion_is_printed_identically_wherever_it_appears(project):
+    from builder.pipeline import build
+    import docx
+
+    build(project, ["examplinib"], ["fda"])
+    base = project / "output/examplinib/fda/m3/32-body-data/32p-drug-prod/examplinib-fct"
+    spec = docx.Document(base / "32p5-contr-drug-prod/32p51-spec/specifications.docx").tables[0]
+    batches = docx.Document(base / "32p5-contr-drug-prod/32p54-batch-analys/batch-analyses.docx").tables[0]
+    stability = docx.Document(base / "32p8-stab/stability-data.docx").tables[0]
+    release = {r.cells[0].text: r.cells[2].text for r in spec.rows[2:]}
+    shelf = {r.cells[0].text: r.cells[3].text for r in spec.rows[2:]}
+    assert {r.cells[0].text: r.cells[1].text for r in batches.rows if r.cells[0].text in release} == release
+    assert all(shelf[r.cells[0].text] == r.cells[1].text for r in stability.rows[2:])

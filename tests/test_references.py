@@ -59,3 +59,21 @@ def test_a_dangling_reference_is_an_error_at_the_narrative(tmp_path, reference):
     error = next(d for d in diags.items if d.code == "E2701")
     assert reference in error.message and "3.2.P.8.1" in error.message
     assert error.origin.path == "content/examplinib/fda.yaml"
+
+
+def test_compendial_chapters_are_cited_per_region_and_unknown_ones_are_errors(built, tmp_path):
+    cells = {r: [row.cells[1].text for row in docx.Document(
+        built / f"output/examplinib/{r}/m3/32-body-data/32p-drug-prod/examplinib-fct/32p5-contr-drug-prod/32p51-spec/"
+                "specifications.docx").tables[0].rows] for r in ("fda", "nmpa")}
+    assert "USP <61>" in cells["fda"] and "ChP 1105" in cells["nmpa"]
+    assert not any("[[" in c for c in cells["fda"] + cells["nmpa"])
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    path = tmp_path / "content/examplinib/core/drug-product.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[[chapter:uniformity]]", "[[chapter:uniformty]]"),
+                    encoding="utf-8")
+    diags = Diagnostics()
+    with pytest.raises(DossierError):
+        prepare(Project(tmp_path), ["examplinib"], ["ema"], diags=diags)
+    error = next(d for d in diags.items if d.code == "E2702")
+    assert "uniformty" in error.message and error.field.endswith("tests[uniformity].procedure")

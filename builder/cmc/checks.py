@@ -5,6 +5,7 @@ wrong. Error-level findings fail the build unless the content records a justific
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..errors import Diagnostic
@@ -60,6 +61,11 @@ def release_and_shelf_life(content, vocab: Vocabulary) -> list[Diagnostic]:
         for test in owner.specification.tests if owner.specification else ():
             if not test.shelf_life:
                 continue
+            units = (_units(test.release), _units(test.shelf_life))
+            if all(units) and units[0] != units[1]:
+                found.append(Diagnostic("F4602", f"{test.test}: release is in {'/'.join(units[0])} but shelf life in "
+                                        f"{'/'.join(units[1])}", test.where("shelf_life"),
+                                        f"{path}.specification.tests[{test.id}].shelf_life"))
             release, shelf = parse(test.release, vocab), parse(test.shelf_life, vocab)
             if release.kind != shelf.kind:
                 continue
@@ -70,6 +76,14 @@ def release_and_shelf_life(content, vocab: Vocabulary) -> list[Diagnostic]:
                                         f"than release '{test.release}'", test.where("shelf_life"),
                                         f"{path}.specification.tests[{test.id}].shelf_life"))
     return found
+
+
+_UNIT = re.compile(r"%|ppm|µm|mg/mL|mg|CFU/g|cfu/g|min")
+
+
+def _units(text: str) -> tuple:
+    """The units a criterion is written in (so '%' and 'ppm' for the same test are caught)."""
+    return tuple(sorted({u.lower() for u in _UNIT.findall(text)}))
 
 
 def composition_totals(content) -> list[Diagnostic]:
@@ -105,4 +119,21 @@ def impurity_limits(content, bands: dict, vocab: Vocabulary) -> list[Diagnostic]
                                         f"threshold of {getattr(limits, kind)} % for a maximum daily dose of "
                                         f"{content.product.max_daily_dose}", test.where("release"),
                                         f"{path}.specification.tests[{test.id}]"))
+    return found
+
+
+def compendial_references(content, profile) -> list[Diagnostic]:
+    """Every `[[chapter:key]]` in a procedure reference names a chapter the region's profile knows."""
+    from ..views.links import chapters
+
+    found = []
+    specs = [(o.specification, p) for o, p, _ in owners(content)]
+    specs += [(e.specification, f"drug_products[{dp.id}].excipients[{e.id}]")
+              for dp in content.drug_products for e in dp.excipients]
+    for spec, path in specs:
+        for test in spec.tests if spec else ():
+            for key in chapters(test.procedure, profile)[1]:
+                found.append(Diagnostic("E2702", f"no compendial chapter '{key}' in the {profile.id} profile (known: "
+                                        f"{', '.join(sorted(profile.compendial_chapters)) or 'none'})",
+                                        test.where("procedure"), f"{path}.specification.tests[{test.id}].procedure"))
     return found

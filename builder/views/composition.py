@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..cmc.criteria import number
 from ..ooxml.blocks import Run, paragraph, table
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
-from .tables import standard
+from .tables import component_standard
 
 
 def _places(texts) -> int:
@@ -37,7 +37,7 @@ def _composition_blocks(scope, number_, ctx: DocContext):
         values = []
         for s in strengths:
             values += [cell(c.quantities[s.id]), cell(_percent(Decimal(c.quantities[s.id]), weights[s.id]))]
-        rows.append([cell(c.component), cell(c.function), cell(standard(scope, c.standard))] + values)
+        rows.append([cell(c.component), cell(c.function), cell(component_standard(scope, c, ctx))] + values)
     rows.append([cell(scope.label("total"), span=3)] + [x for s in strengths for x in _total(product, s, weights[s.id])])
     out = narrative_blocks(scope.narrative(number_), ctx) + [
         caption(ctx, scope, scope.label("composition"), "composition"),
@@ -65,7 +65,7 @@ def _formula_blocks(scope, number_, ctx: DocContext):
         rows = []
         for c in product.composition:
             per_batch = Decimal(c.quantities[strength.id]) * int(size.units) / Decimal(1_000_000)
-            rows.append([cell(c.component), cell(standard(scope, c.standard)), cell(c.quantities[strength.id]),
+            rows.append([cell(c.component), cell(component_standard(scope, c, ctx)), cell(c.quantities[strength.id]),
                          cell(str(per_batch.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)))])
         title = f"{scope.label('batch_formula')}: {strength.label}, {size.label} ({size.units} {scope.label('units')})"
         out += [caption(ctx, scope, title, size.id),

@@ -12,7 +12,22 @@ from dataclasses import dataclass, field
 
 from ..ooxml.blocks import Block, Run, bookmark_name, esc
 
-REFERENCE = re.compile(r"\[\[(?:(table|test):)?([^\[\]\s]+)\]\]")
+REFERENCE = re.compile(r"\[\[(?:(table|test|chapter):)?([^\[\]\s]+)\]\]")
+CHAPTER = re.compile(r"\[\[chapter:([^\[\]\s]+)\]\]")
+
+
+def chapters(text: str, profile) -> tuple[str, list[str]]:
+    """`[[chapter:dissolution]]` → the region's pharmacopoeial chapter ("USP <711>", "Ph. Eur. 2.9.3",
+    "ChP 0931"), so a procedure reference is written once and cited per region; returns unknown keys."""
+    missing = []
+
+    def cite(match):
+        found = profile.compendial_chapters.get(match.group(1))
+        if found is None:
+            missing.append(match.group(1))
+        return found or match.group(0)
+
+    return CHAPTER.sub(cite, text), missing
 
 
 @dataclass
@@ -53,6 +68,8 @@ class Links:
             return f"{self.scope.label('table')} {number}" if number else None
         if kind == "test":
             return self._test(target)
+        if kind == "chapter":
+            return self.scope.profile.compendial_chapters.get(target)
         title = self.sections.get(target)
         return f"{target} {title}" if title else None
 
@@ -68,4 +85,4 @@ class Links:
 
     @staticmethod
     def _where(kind: str) -> str:
-        return {"table": "document", "test": "specification"}.get(kind, "dossier")
+        return {"table": "document", "test": "specification", "chapter": "region's compendial_chapters"}.get(kind, "dossier")

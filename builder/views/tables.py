@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..ooxml.blocks import Run, paragraph, table
+from .links import chapters
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
 
 
@@ -10,12 +11,22 @@ def standard(scope, text: str) -> str:
     return scope.profile.compendium if text.strip().lower() == "compendial" else text
 
 
+def component_standard(scope, component, ctx) -> str:
+    """A drug substance's standard is its own specification, cited from 3.2.S.4.1: entered once."""
+    if not component.substance:
+        return standard(scope, component.standard)
+    ds = next(d for d in scope.content.drug_substances if d.id == component.substance)
+    spec = ds.specification
+    where = ctx.links.spec_sections.get(f"drug_substances[{ds.id}]") if ctx.links else None
+    return f"{spec.name} ({spec.version})" + (f", {where}" if where else "")
+
+
 def spec_table(scope, spec, ctx: DocContext):
     tests = spec.tests
     split = any(t.shelf_life and t.shelf_life != t.release for t in tests)
     title = f"{scope.label('specification')}: {spec.name} ({scope.label('version')} {spec.version})"
     if not split:
-        rows = [[cell(t.test), cell(t.procedure), cell(t.release)] for t in tests]
+        rows = [[cell(t.test), cell(chapters(t.procedure, scope.profile)[0]), cell(t.release)] for t in tests]
         header = [[cell(h) for h in labelled(scope, "test", "procedure", "acceptance_criterion")]]
         return [caption(ctx, scope, title, spec.id), table(header, rows, [3, 3, 4], ctx.width)]
     header = [
@@ -24,7 +35,7 @@ def spec_table(scope, spec, ctx: DocContext):
         [cell("", vmerge="continue"), cell("", vmerge="continue"),
          cell(scope.label("release")), cell(scope.label("shelf_life"))],
     ]
-    rows = [[cell(t.test), cell(t.procedure), cell(t.release), cell(t.shelf_life or t.release)] for t in tests]
+    rows = [[cell(t.test), cell(chapters(t.procedure, scope.profile)[0]), cell(t.release), cell(t.shelf_life or t.release)] for t in tests]
     return [caption(ctx, scope, title, spec.id), table(header, rows, [3, 3, 3, 3], ctx.width)]
 
 
