@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from .errors import Diagnostics
 from .scope import Scope
 from .structure import Section, SectionTree
+from .provenance import owner_path
 from .views import KINDS, subject
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.docx)?$")
@@ -95,17 +96,7 @@ def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics
     if not present and spec.required == "true":
         owner = scope.owner
         where = owner.at if owner is not None else None
-        diags.error("E2402", f"{heading} has no content: {kind.hint(spec.number)}", where, _owner_path(scope))
-
-
-def _owner_path(scope: Scope) -> str:
-    if scope.excipient is not None:
-        return f"drug_products[{scope.product.id}].excipients[{scope.excipient.id}]"
-    if scope.product is not None:
-        return f"drug_products[{scope.product.id}]"
-    if scope.substance is not None:
-        return f"drug_substances[{scope.substance.id}]"
-    return ""
+        diags.error("E2402", f"{heading} has no content: {kind.hint(spec.number)}", where, owner_path(scope))
 
 
 def _join(folder: str, more: str | None) -> str:

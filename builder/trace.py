@@ -6,8 +6,6 @@ renders) and from `git blame` of those lines. Blame runs once per content file, 
 """
 from __future__ import annotations
 
-import re
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,17 +15,15 @@ from .explain import lines
 from .pipeline import prepare
 from .project import Project
 from .provenance import renders
+from .review.git import blame_lines, repo_path
 
 UNCOMMITTED = "uncommitted"
-_HEADER = re.compile(r"^([0-9a-f]{40}) \d+ (\d+)")
-_NULL = "0" * 40
 
 
 @dataclass(frozen=True)
 class Blame:
-    """The last commit that changed a line: full hash, git's short hash, author and author date."""
+    """The last commit that changed a line: git's short hash, author and author date."""
 
-    commit: str
     short: str
     author: str
     date: str
@@ -73,47 +69,13 @@ def trace(root: Path, product: str, region: str, section: str) -> list[TraceLine
 def blame_files(root: Path, files: list[str]) -> dict[str, dict[int, Blame]]:
     """file → line → Blame for committed lines; a file git cannot blame (no repository, untracked,
     no commit yet, git missing) maps to nothing, so its lines read as uncommitted."""
-    raw = {name: _porcelain(root, name) for name in files}
-    commits = {sha for lines_ in raw.values() for sha, _, _ in lines_.values()}
-    short = _short_hashes(root, commits)
-    return {name: {line: Blame(sha, short.get(sha, sha[:7]), author, date) for line, (sha, author, date) in found.items()}
-            for name, found in raw.items()}
+    return {name: {line: Blame(found.short, found.author, _day(found.time))
+                   for line, found in blame_lines(root, None, repo_path(root, name)).items()}
+            for name in files}
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
-
-
-def _porcelain(root: Path, name: str) -> dict[int, tuple[str, str, str]]:
-    """Parse `git blame --porcelain`: a group header per line, commit details the first time only."""
-    out = _git(root, "blame", "--porcelain", "--", name)
-    if out is None:
-        return {}
-    found, details, sha = {}, {}, ""
-    for row in out.splitlines():
-        header = _HEADER.match(row)
-        if header:
-            sha = header.group(1)
-            found[int(header.group(2))] = sha
-        elif row.startswith("author "):
-            details.setdefault(sha, {})["author"] = row[len("author "):]
-        elif row.startswith("author-time "):
-            stamp = datetime.fromtimestamp(int(row.split()[1]), timezone.utc)
-            details.setdefault(sha, {})["date"] = stamp.strftime("%Y-%m-%d")
-    return {line: (sha, details.get(sha, {}).get("author", ""), details.get(sha, {}).get("date", ""))
-            for line, sha in found.items() if sha != _NULL}
-
-
-def _short_hashes(root: Path, commits: set[str]) -> dict[str, str]:
-    """git's own abbreviations (long enough to be unique in this repository), in one call."""
-    if not commits:
-        return {}
-    out = _git(root, "log", "--no-walk", "--format=%H %h", *sorted(commits)) or ""
-    return dict(row.split(" ", 1) for row in out.splitlines() if " " in row)
+def _day(stamp: int) -> str:
+    return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
 
 
 def format_trace(rows: list[TraceLine], width: int = 120) -> str:

@@ -151,11 +151,11 @@ class History:
     def _blame(self, display: str) -> dict[int, Attribution]:
         key = (self.head.commit, display)
         if key not in self._blames:
-            self._blames[key] = _blame(self.root, self.head.commit, repo_path(self.root, display))
+            self._blames[key] = blame_lines(self.root, self.head.commit, repo_path(self.root, display))
         return self._blames[key]
 
 
-def _blame(root: Path, commit: str | None, path: str) -> dict[int, Attribution]:
+def blame_lines(root: Path, commit: str | None, path: str) -> dict[int, Attribution]:
     """line → last commit, from `git blame --porcelain` (commit details appear once per commit);
     the working tree's uncommitted lines (hash 000…) are left out."""
     out = git(root, "blame", "--porcelain", *([commit] if commit else []), "--", path, check=False) or ""
