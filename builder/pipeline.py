@@ -94,7 +94,7 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
         return None
     leaves = plan(tree, Scope(content, profile, rules=rules), diags)                              # plan
     check_references(leaves, diags)                                                                # resolve
-    found = findings(content, rules)                                                               # check
+    found = findings(content, rules, profile)                                                      # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]

@@ -139,3 +139,31 @@ def test_a_criterion_is_printed_identically_wherever_it_appears(project):
     shelf = {r.cells[0].text: r.cells[3].text for r in spec.rows[2:]}
     assert {r.cells[0].text: r.cells[1].text for r in batches.rows if r.cells[0].text in release} == release
     assert all(shelf[r.cells[0].text] == r.cells[1].text for r in stability.rows[2:])
+
+
+def test_a_dissolution_result_meeting_only_stage_2_is_a_warning(project):
+    edit(project, DP, "          dissolution: 96 (93–99)\n", "          dissolution: 82 (76–88)\n")
+    finding = only(findings(project), "F4102")[0]
+    assert finding.severity == "warning" and "stage 2" in finding.message
+
+
+def test_no_long_term_study_at_a_condition_the_region_accepts_is_a_warning(project):
+    text = (project / DP).read_text(encoding="utf-8")
+    (project / DP).write_text(text.replace("condition: 25 °C ± 2 °C / 60 %RH ± 5 %RH", "condition: 21 °C / 45 %RH"),
+                              encoding="utf-8")
+    assert "25 °C ± 2 °C / 60 %RH ± 5 %RH" in only(findings(project), "F4203")[0].message
+
+
+def test_composition_shows_percent_w_w_totals_and_overages(project):
+    import docx
+
+    build(project, ["examplinib"], ["fda"])
+    document = docx.Document(project / "output/examplinib/fda/m3/32-body-data/32p-drug-prod/examplinib-fct/"
+                                       "32p1-desc-comp/description-and-composition.docx")
+    table = document.tables[0]
+    assert [c.text for c in table.rows[1].cells][3:] == ["mg per unit", "% w/w", "mg per unit", "% w/w"]
+    active = [c.text for c in table.rows[2].cells]
+    assert active[3:] == ["60.78", "24.3", "121.57", "24.3"]
+    assert [c.text for c in table.rows[-1].cells][3:] == ["250.00", "100.0", "500.00", "100.0"]
+    notes = [p.text for p in document.paragraphs if p.style.name == "Note"]
+    assert notes and notes[0].startswith("Overage: Film-coating system") and "10 % excess" in notes[0]

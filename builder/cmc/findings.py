@@ -26,7 +26,7 @@ class Rules:
         return cls(load_vocabulary(templates), load_bands(templates))
 
 
-def findings(content, rules: Rules) -> list[Diagnostic]:
+def findings(content, rules: Rules, profile=None) -> list[Diagnostic]:
     found = checks.batch_results(content, rules.vocab) + checks.substance_batches_used(content)
     found += checks.release_and_shelf_life(content, rules.vocab) + checks.composition_totals(content)
     found += checks.impurity_limits(content, rules.bands, rules.vocab)
@@ -34,6 +34,7 @@ def findings(content, rules: Rules) -> list[Diagnostic]:
         found += stability.out_of_specification(owner, path, rules.vocab)
         found += stability.significant_changes(owner, path, rules.vocab)
         found += stability.q1e_ceiling(owner, path, rules.vocab)
+        found += stability.long_term_conditions(owner, path, profile.stability_long_term if profile else ())
     return justify(found, content)
 
 

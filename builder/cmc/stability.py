@@ -131,3 +131,13 @@ def q1e_ceiling(owner, path: str, vocab: Vocabulary) -> list[Diagnostic]:
     return [Diagnostic("F4301", f"proposed {owner.stability.period_label.replace('_', ' ')} of {owner.stability.period} "
                        f"exceeds the ICH Q1E limit of {analysis.ceiling} months for {analysis.months} months of long-term "
                        "data on every batch", owner.stability.where("period"), f"{path}.stability.period", "warning")]
+
+
+def long_term_conditions(owner, path: str, accepted: tuple) -> list[Diagnostic]:
+    """The region's profile lists the long-term conditions it accepts (ICH zone II 25 °C/60 %RH; NMPA
+    also 30 °C/65 %RH): a programme with no long-term study at any of them is flagged."""
+    studies = [s for s in (owner.stability.studies if owner.stability else ()) if s.type == "long-term"]
+    if not studies or not accepted or any(s.condition in accepted for s in studies):
+        return []
+    return [Diagnostic("F4203", f"no long-term study at a condition this region accepts ({'; '.join(accepted)})",
+                       owner.stability.where("studies"), f"{path}.stability.studies", "warning")]
