@@ -68,7 +68,7 @@ def _section_lines(comparison: RegionComparison) -> list[Block]:
 
 def comparison_docx(comparison: RegionComparison) -> bytes:
     """One landscape document: the documents some regions lack as a list, then one table of values."""
-    template = find_template(comparison.root / "templates", "fda", "stability-data")
+    template = find_template(comparison.root / "templates", "common", "stability-data")
     width = text_width(read_package(template.data)["word/document.xml"])
     regions = comparison.regions
     header = [[Cell((Run("Field"),))] + [Cell((Run(heading(r)),)) for r in regions]]
