@@ -89,6 +89,15 @@ def explain(c, product, region, field=""):
     _run(run_explain, ROOT, product, region, field)
 
 
+@task(help={"id": "the new product's identifier (its folder name)", "source": "product to start from"})
+def new_product(c, id, source="examplinib"):
+    """Start a product: copy an existing one to content/<id>/ and give it its own id; then edit the facts."""
+    from builder.scaffold import new_product as run_new_product
+
+    target = _run(run_new_product, ROOT, id, source)
+    print(f"{target.relative_to(ROOT)} created from {source}; edit its YAML, then: invoke check --product {id}")
+
+
 @task(help={"force": "overwrite existing templates (a writer's restyling would be lost)"})
 def templates(c, force=False):
     """Regenerate the house-style .docx templates; regions with East Asian fonts get their own."""
