@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from .errors import Category, Diagnostic, DossierError, Origin
+from .profile import available_regions
 from .publish import STAGING_PREFIX
 
 
@@ -20,9 +21,12 @@ def verify(root: Path, products=None, regions=None) -> list[Path]:
     skipped in silence), and a region an interrupted build left moved aside is reported; staging
     folders are never mistaken for regions."""
     output = root / "output"
+    known = set(available_regions(root / "templates"))
 
     def selected(folder: Path) -> bool:
-        return (not products or folder.parent.name in products) and (not regions or folder.name in regions)
+        """Region folders are named after a region profile (output/review/… and reports are not)."""
+        return folder.name in known and (not products or folder.parent.name in products) and \
+            (not regions or folder.name in regions)
 
     folders = sorted(f for f in output.glob("*/*") if f.is_dir() and selected(f)
                      and not any(part.startswith(STAGING_PREFIX) for part in f.relative_to(output).parts))

@@ -237,3 +237,23 @@ def test_libreoffice_converts_a_sample_of_each_region_to_pdf(built, tmp_path):
     for docx_file in sample:  # soffice exits 0 even when a file fails to load: check each PDF
         pdf = tmp_path / "pdf" / (docx_file.stem + ".pdf")
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000, pdf.name
+
+
+def test_verify_checks_region_folders_only_and_names_a_tampered_leaf(built):
+    from builder.errors import DossierError
+    from builder.verify import verify
+
+    root, _ = built
+    (root / "output/review/examplinib/fda").mkdir(parents=True, exist_ok=True)
+    (root / "output/review/summary.md").write_text("review output, not a build\n")
+    (root / "output/examplinib/region-comparison.md").write_text("a report beside the regions\n")
+    assert len(verify(root)) == 3
+    leaf = root / "output/examplinib/ema" / leaves(root, "ema")[0]["path"]
+    data = leaf.read_bytes()
+    leaf.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    try:
+        with pytest.raises(DossierError) as caught:
+            verify(root)
+        assert caught.value.category == 5 and leaves(root, "ema")[0]["path"] in str(caught.value)
+    finally:
+        leaf.write_bytes(data)
