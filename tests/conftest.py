@@ -1,6 +1,8 @@
 """Shared fixtures: the repository root, and helpers that run early stages on YAML text."""
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from textwrap import dedent
 
@@ -38,3 +40,14 @@ def prepare_text(core: str, overlay: str | None = None, region: str = "fda"):
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def soffice() -> str:
+    """LibreOffice's soffice: CI must have it (.ci/run installs it); elsewhere its tests are skipped."""
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is required in CI (apt-get install libreoffice-writer)")
+        pytest.skip("LibreOffice not installed")
+    return found

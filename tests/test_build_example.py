@@ -74,6 +74,8 @@ def test_every_planned_leaf_exists_and_matches_the_manifest(built, region):
         assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*(\.docx)?", n) and len(n) <= 64 for n in leaf["path"].split("/"))
         assert len(leaf["path"]) <= 150
         assert leaf["sources"] and all(s.startswith("content/examplinib/") for s in leaf["sources"])
+    inputs = {i["path"]: i["role"] for i in json.loads((root / "output/examplinib" / region / "manifest.json").read_text())["inputs"]}
+    assert inputs["templates/common/criteria.yaml"] == inputs["templates/common/impurity-thresholds.yaml"] == "rules"
 
 
 @pytest.mark.parametrize("region", REGIONS)
@@ -217,12 +219,7 @@ def test_openxml_audit_finds_no_errors_in_built_leaves(built):
             assert not errors, (leaf["path"], errors[:3])
 
 
-def test_libreoffice_converts_a_sample_of_each_region_to_pdf(built, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is required in CI (apt-get install libreoffice-writer)")
-        pytest.skip("LibreOffice not installed")
+def test_libreoffice_converts_a_sample_of_each_region_to_pdf(built, tmp_path, soffice):
     root, _ = built
     sample = []
     for region in REGIONS:
