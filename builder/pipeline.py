@@ -98,6 +98,7 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
+    sources += [(s, "rules") for s in rules.sources]
     return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found))
 
 

@@ -3,11 +3,12 @@ from decimal import Decimal
 
 import pytest
 
-from builder.cmc.criteria import judge, load_vocabulary, parse
+from builder.cmc.criteria import judge, parse
+from builder.cmc.findings import Rules
 
 from conftest import REPO
 
-VOCAB = load_vocabulary(REPO / "templates")
+VOCAB = Rules.load(REPO / "templates").vocab
 
 
 @pytest.mark.parametrize("text, kind, low, high, places", [

@@ -164,11 +164,9 @@ def _round(value: Decimal, places: int) -> Decimal:
         return value
 
 
-def load_vocabulary(templates) -> Vocabulary:
-    """Read `templates/common/criteria.yaml` (trusted project data, loaded like content)."""
-    from ..source import load_file
-
-    root = load_file(templates / "common" / "criteria.yaml", f"{templates.name}/common/criteria.yaml").root
+def load_vocabulary(source) -> Vocabulary:
+    """The vocabulary in `templates/common/criteria.yaml`, given as a loaded `SourceFile`."""
+    root = source.root
     words = lambda value: tuple(v.data for v in value.data)  # noqa: E731
     data = root.data
     return Vocabulary(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Diagnostic
+from ..source import load_file
 from . import checks, stability
 from .criteria import Vocabulary, load_vocabulary
 from .thresholds import load_bands
@@ -20,10 +21,13 @@ class Rules:
 
     vocab: Vocabulary
     bands: dict
+    sources: tuple = ()  # the files read, for the manifest
 
     @classmethod
     def load(cls, templates: Path) -> "Rules":
-        return cls(load_vocabulary(templates), load_bands(templates))
+        criteria, bands = (load_file(templates / "common" / name, f"{templates.name}/common/{name}")
+                           for name in ("criteria.yaml", "impurity-thresholds.yaml"))
+        return cls(load_vocabulary(criteria), load_bands(bands), (criteria, bands))
 
 
 def findings(content, rules: Rules, profile=None) -> list[Diagnostic]:

@@ -2,12 +2,8 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-
-from ..source import load_file
 
 
 @dataclass(frozen=True)
@@ -17,10 +13,9 @@ class Thresholds:
     qualification: Decimal
 
 
-def load_bands(templates: Path) -> dict:
-    """{material: {threshold: [(max_mg or None, percent, tdi_mg or None)]}} from the data file."""
-    root = load_file(templates / "common" / "impurity-thresholds.yaml",
-                     f"{templates.name}/common/impurity-thresholds.yaml").root
+def load_bands(source) -> dict:
+    """{material: {threshold: [(max_mg or None, percent, tdi_mg or None)]}} from the loaded data file."""
+    root = source.root
     return {material: {name: [_band(b) for b in bands.data] for name, bands in kinds.data.items()}
             for material, kinds in root.data.items()}
 
