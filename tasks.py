@@ -62,7 +62,10 @@ def build(c, product="", region="", strict=False):
         import json
 
         leaves = json.loads(manifest.read_text())["leaves"]
-        print(f"{folder.relative_to(ROOT)}: {len(leaves)} documents")
+        verdicts = json.loads((folder / "findings.json").read_text()).get("verdicts", {})
+        tally = (f"; {verdicts['checked']} of {verdicts['pairs']} result/criterion pairs checked, "
+                 f"{verdicts['not_checked']} not checked") if verdicts else ""
+        print(f"{folder.relative_to(ROOT)}: {len(leaves)} documents{tally}")
 
 
 @task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})
@@ -78,7 +81,7 @@ def check(c, product="", region="", strict=False):
     finally:
         _show_findings(diags)
     for d in dossiers:
-        print(f"{d.product}/{d.region}: {len(d.leaves)} leaves planned, no errors")
+        print(f"{d.product}/{d.region}: {len(d.leaves)} leaves planned, no errors; {d.tally.summary()}")
 
 
 @task(help={"product": "product", "region": "region", "field": "dotted path prefix to show, e.g. drug_products"})

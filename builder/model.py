@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 
+from .cmc.numbers import NUMBER_STYLES
 from .errors import Origin
 from .schema import CTD_NUMBER, SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
 
 MODALITIES = ("small-molecule", "biologic", "cell-gene-therapy", "mrna-lnp", "adc")
+TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
 STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
 TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity", "unspecified-impurity",
                    "total-impurities", "dissolution", "uniformity", "water", "microbial", "physical", "other")
@@ -41,6 +43,8 @@ class Product(Node):
     as_of: str = field(Date(), True, "dossier date written into document properties")
     regions: tuple = field(ListOf(Slug()), True, "regions this product is built for")
     max_daily_dose: str = field(Text(), False, "maximum daily dose, e.g. 200 mg: sets the ICH Q3A/Q3B thresholds")
+    number_style: str = field(Choice(*NUMBER_STYLES), False, "how results write numbers when not plainly (default "
+                              "plain: decimal point, no digit groups)")
 
 
 @dataclass(**M)
@@ -109,6 +113,10 @@ class Test(Node):
     release: str = field(Text(), True, "release acceptance criterion, as typed")
     shelf_life: str = field(Text(), False, "shelf-life criterion, only where it differs from release")
     category: str = field(Choice(*TEST_CATEGORIES), False, "what the test controls; impurity categories are checked against ICH thresholds")
+    result_unit: str = field(Text(), False, "the unit results are reported in when typed as bare numbers, e.g. % or "
+                             "× 10^13 vg/mL")
+    lod: str = field(Text(), False, "limit of detection, e.g. 0.02 %: the bound of an ND result")
+    loq: str = field(Text(), False, "limit of quantitation, e.g. 0.05 %: the bound of a BLQ or < LOQ result")
 
 
 @dataclass(**M)
@@ -147,7 +155,8 @@ class StabilityStudy(Node):
     type: str = field(Choice(*STUDY_TYPES), True)
     condition: str = field(Text(), True)
     container: str = field(Text(), True)
-    timepoints: tuple = field(ListOf(Text()), True)
+    timepoints: tuple = field(ListOf(Text()), True, "time points, in `time_unit`")
+    time_unit: str = field(Choice(*TIME_UNITS), False, "unit of the time points (default months)")
     results: dict = field(MapOf(SLUG, "a test id", ListOf(Text())), True)
 
 
@@ -208,10 +217,15 @@ class Strength(Node):
 class Component(Node):
     id: str = field(Slug(), True)
     component: str = field(Text(), True)
-    function: str = field(Text(), True)
+    function: str = field(Text(), False, "required, except on subtotal rows")
     standard: str = field(Text(), False, "'compendial' (the region's pharmacopoeia) or free text")
     substance: str = field(Slug(), False, "a drug substance id: its 3.2.S.4.1 specification is the standard")
-    quantities: dict = field(_BY_ID, True, "strength id → mg per unit")
+    quantities: dict = field(_BY_ID, True, "strength id → quantity per unit: 25.0 mg (a bare number is mg), "
+                             "0.50 mL, q.s., q.s. to 10.0 mL")
+    subtotal: str = field(Choice("true", "false"), False, "true: this row states the sum of the rows above it "
+                          "(core tablet weight, fill volume) and is checked like the total")
+    removed: str = field(Choice("true", "false"), False, "true: a processing aid removed during manufacture "
+                         "(listed, not counted in the total)")
     overage: str = field(Text(), False, "overage and its reason, e.g. 10 % of coating suspension for losses")
 
 

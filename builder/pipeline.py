@@ -1,4 +1,5 @@
-"""The build, as named stages: load → merge → validate → plan → render → post-process → write → manifest.
+"""The build, as named stages: load → merge → validate → measure → plan → check → render → post-process →
+write → manifest.
 
 `prepare` runs the first four for every (product, region) pair and stops with *all* content errors
 of all pairs; only then does anything render, and only a fully rendered build is published.
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from .cmc.checks import compendial_references
 from .cmc.findings import Rules, as_json, findings, unused_justifications
+from .cmc.measure import measure
+from .cmc.pairs import Tally
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
@@ -43,6 +46,7 @@ class Dossier:
     leaves: tuple[Leaf, ...]
     inputs: tuple[tuple[SourceFile, str], ...]
     findings: tuple = ()
+    tally: Tally | None = None   # how the (result, criterion) pairs ended
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
@@ -92,14 +96,17 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     content = validate(merged, product, profile, diags)                                            # validate
     if content is None:
         return None
-    leaves = plan(tree, Scope(content, profile, rules=rules), diags)                              # plan
+    reading = rules.reading(content, profile)
+    if not measure(content, reading, diags):                                                      # measure
+        return None
+    leaves = plan(tree, Scope(content, profile, rules=rules, reading=reading), diags)             # plan
     check_references(leaves, diags)                                                                # resolve
-    found = findings(content, rules, profile)                                                      # check
+    found, tally = findings(content, rules, profile, reading)                                      # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
     sources += [(s, "rules") for s in rules.sources]
-    return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found))
+    return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally)
 
 
 def _load_overlays_only(project: Project, product: str, diags: Diagnostics) -> None:
@@ -148,7 +155,8 @@ def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
         records.append(leaf_record(leaf, data, template.display))
     inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
     inputs += [(t.display, *_digest(t.data), "template") for t in templates.values()]
-    files["findings.json"] = canonical_json({"findings": as_json(list(dossier.findings))})
+    files["findings.json"] = canonical_json({"findings": as_json(list(dossier.findings)),
+                                             "verdicts": dossier.tally.as_json() if dossier.tally else {}})
     reports = [{"path": "findings.json", "sha256": sha256(files["findings.json"])}]
     return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports))
 

@@ -41,6 +41,23 @@ class Naming(Node):
 
 
 @dataclass(**M)
+class RoundingRule(Node):
+    """How this authority rounds a result before comparing it with a limit (criteria-and-results.md §3)."""
+
+    rule: str = field(Choice("half-up", "half-even"), True, "USP and Ph. Eur.: half-up; ChP practice: half-even ⚠")
+    significant_figures: str = field(Choice("true", "false"), False,
+                                     "true: also read limits as significant figures (Ph. Eur. letter) and say when "
+                                     "that reading gives another verdict")
+    dissolution: str = field(Choice("usp", "chp"), False, "stage rule for dissolution: usp (USP <711> / Ph. Eur. "
+                             "2.9.3) or chp (ChP 0931 ⚠)")
+
+    def as_rule(self):
+        from .cmc.rounding import Rounding
+
+        return Rounding(self.rule, self.significant_figures == "true", self.dissolution or "usp")
+
+
+@dataclass(**M)
 class RegionProfile(Node):
     id: str = field(Slug(), True)
     name: str = field(Text(), True)
@@ -56,6 +73,7 @@ class RegionProfile(Node):
                                       "chapter key → how this region cites it, for [[chapter:key]]")
     regional_items: tuple = field(Records(RegionalItemType))
     stability_long_term: tuple = field(ListOf(Text()), False, "long-term conditions this region accepts")
+    rounding: RoundingRule | None = field(Record(RoundingRule), False, "how results are rounded against limits")
     naming: Naming = field(Record(Naming), True)
     postprocess: tuple = field(ListOf(Choice(*STEPS)), True, "post-processing steps, in order")
 

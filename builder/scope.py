@@ -16,6 +16,7 @@ class Scope:
     excipient: Excipient | None = None
     item: object | None = None
     rules: object | None = None  # cmc.findings.Rules: criteria vocabulary and ICH threshold bands
+    reading: object | None = None  # cmc.measure.Reading: how this pair reads quantities
 
     @property
     def owner(self):

@@ -418,14 +418,24 @@ def test_c08_escaped_nel_refused_ls_ps_warned_under_strict(project):
 
 def test_c09_bidi_zero_width_error_under_strict(project, capsys):
     """#9 Bidi / zero-width — U+202E, U+200B — warning; error under `--strict`. (through the CLI)"""
-    line, _, col = project.set_value(DP, "release", "NMT \u202e0.30 %", after=IMPURITY_C, within=DP_SPEC)
+    line, _, col = project.set_value(DP, "test", "Impurity \u202eC", after=IMPURITY_C, within=DP_SPEC)
     line2, _, col2 = project.set_value(DS, "name", "Impurity\u200bA", after="- id: imp-a")
     messages = project.fails(Category.CONTENT, strict=True, cli=capsys)
-    expect(messages, DP, line, col, "W2206", f"{SPEC_TEST}[deg-impurity-c].release",
+    expect(messages, DP, line, col, "W2206", f"{SPEC_TEST}[deg-impurity-c].test",
            "invisible or bidirectional character U+202E")
     expect(messages, DS, line2, col2, "W2206", "drug_substances[examplinib-mesylate-acme].impurities[imp-a].name",
            "invisible or bidirectional character U+200B")
     assert len(own(messages)) == 2
+
+
+def test_c09_a_bidi_character_in_a_criterion_is_not_read_through(project, capsys):
+    """A criterion that displays reordered (`NMT ‮0.30 %`) is not understood, never read as 0.30 %."""
+    line, _, col = project.set_value(DP, "release", "NMT \u202e0.30 %", after=IMPURITY_C, within=DP_SPEC)
+    messages = project.fails(Category.CONTENT, strict=True, cli=capsys)
+    expect(messages, DP, line, col, "W2206", f"{SPEC_TEST}[deg-impurity-c].release",
+           "invisible or bidirectional character U+202E")
+    prefix = f"{DP}:{line}:{col}: warning F4001: {SPEC_TEST}[deg-impurity-c].release: "
+    assert [m for m in messages if m.startswith(prefix) and "is not understood" in m], messages
 
 
 def test_c10_duplicate_key(project):

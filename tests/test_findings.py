@@ -51,7 +51,7 @@ def only(found, code):
 
 def test_the_example_has_only_the_expected_findings(project):
     codes = sorted((f.code, f.severity) for f in findings(project))
-    assert codes == [("F4301", "warning"), ("F4301", "warning"), ("F4501", "justified")]
+    assert codes == [("F4205", "justified")] * 8 + [("F4301", "warning"), ("F4301", "warning"), ("F4501", "justified")]
 
 
 def test_an_out_of_specification_batch_result_is_an_error_at_its_line(project):
@@ -122,8 +122,15 @@ def test_drug_product_batches_must_use_known_drug_substance_batches(project):
 
 
 def test_release_and_shelf_life_units_must_agree(project):
-    edit(project, DP, "shelf_life: NMT 1.0 %", "shelf_life: NMT 10000 ppm")
+    edit(project, DP, "shelf_life: NMT 1.0 %", "shelf_life: NMT 1.0 mg")
     assert only(findings(project), "F4602")[0].severity == "error"
+
+
+def test_release_and_shelf_life_are_compared_in_one_unit(project):
+    edit(project, DP, "shelf_life: NMT 1.0 %", "shelf_life: NMT 10000 ppm")   # = 1.0 %: wider than 0.50 %
+    assert not [f for f in findings(project) if f.code in ("F4601", "F4602")]
+    edit(project, DP, "shelf_life: NMT 10000 ppm", "shelf_life: NMT 4000 ppm")  # = 0.40 %: narrower
+    assert "narrower" in only(findings(project), "F4601")[0].message
 
 
 def test_a_criterion_is_printed_identically_wherever_it_appears(project):
@@ -142,9 +149,16 @@ def test_a_criterion_is_printed_identically_wherever_it_appears(project):
 
 
 def test_a_dissolution_result_meeting_only_stage_2_is_a_warning(project):
-    edit(project, DP, "          dissolution: 96 (93–99)\n", "          dissolution: 82 (76–88)\n")
+    twelve = "82, 84, 79, 86, 88, 81, 83, 85, 80, 78, 87, 84"   # USP <711> S2: mean ≥ Q, none < Q − 15
+    edit(project, DP, "          dissolution: 96 (93–99)\n", f"          dissolution: {twelve}\n")
     finding = only(findings(project), "F4102")[0]
     assert finding.severity == "warning" and "stage 2" in finding.message
+
+
+def test_a_dissolution_mean_that_cannot_decide_stage_1_is_not_checked(project):
+    line = edit(project, DP, "          dissolution: 96 (93–99)\n", "          dissolution: 82 (76–88)\n")
+    finding = only(findings(project), "F4104")[0]
+    assert finding.origin.line == line and "unit values are needed" in finding.message
 
 
 def test_no_long_term_study_at_a_condition_the_region_accepts_is_a_warning(project):

@@ -159,6 +159,11 @@ NUMERIC = st.one_of(
     st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt]| )[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?(Z|[-+][0-9]{2}:[0-9]{2})?",
                   fullmatch=True),
     st.from_regex(r"(NMT|NLT) [0-9]{1,3}\.[0-9]{0,2}0 ?%", fullmatch=True),
+    # quantities in every notation the quantity model reads (docs/quantities.md): printed as typed, too
+    st.from_regex(r"[0-9]\.[0-9]{1,2}(–| to |～)[0-9]\.[0-9]{1,2} ?(× ?10\^1[0-5]|×10[¹²³]{1,2}|E1[0-5]) vg/mL", fullmatch=True),
+    st.from_regex(r"(< |≤ )?[0-9]{1,3}\.[0-9]{1,3}0? ?(%|ppm|ng/mL|EU/mL|cfu/g|µg)", fullmatch=True),
+    st.sampled_from(["不得过０．５０％", "2.1×10¹³ vg/mL", "96 (93–99)", "NMT 10 ng per 1.0 × 10^13 vg", "q.s.",
+                     "q.s. to 10.0 mL", "每1.0×10^13 vg中宿主细胞DNA残留量不得过10 ng", "7.1 log10 TCID50/mL"]),
     st.sampled_from([".inf", "-.inf", "+.inf", ".Inf", ".INF", ".nan", ".NaN", "NO", "no", "No", "yes", "Yes", "on",
                      "Off", "y", "n", "true", "False", "TRUE", "1:20", "0.50", "1.10", "98.0", "007", "017", "0x1F",
                      "12E4", "1e3", "1_000", "0o17", "0b101", "2024-13-45", "05/01/2024", "1,000.00", "1.0e+10"]),

@@ -5,11 +5,11 @@ wrong. Error-level findings fail the build unless the content records a justific
 """
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-
 from ..errors import Diagnostic
-from .criteria import Vocabulary, judge, number, parse
+from .amounts import in_unit, matches, parse_amount, total
+from .measure import Reading
+from .quantity import Quantity
+from .rounding import round_to
 from .thresholds import dose_mg, thresholds
 
 IMPURITY_LIMITS = {"specified-impurity": "qualification", "unspecified-impurity": "identification"}
@@ -23,28 +23,6 @@ def owners(content):
         yield dp, f"drug_products[{dp.id}]", "drug_product"
 
 
-def batch_results(content, vocab: Vocabulary) -> list[Diagnostic]:
-    """Every batch result against the release criterion that applied to it."""
-    found = []
-    for owner, path, _ in owners(content):
-        tests = {t.id: t for t in owner.specification.tests} if owner.specification else {}
-        for batch in owner.batches:
-            for test_id, result in batch.results.items():
-                test = tests.get(test_id)
-                if test is None:
-                    continue
-                verdict = judge(result, parse(test.release, vocab), vocab)
-                where = f"{path}.batches[{batch.id}].results.{test_id}"
-                if verdict.outcome == "fails":
-                    found.append(Diagnostic("F4101", f"out of specification: batch {batch.number}, {test.test} = "
-                                            f"{result}, release criterion '{test.release}' ({verdict.reason})",
-                                            batch.where(f"results.{test_id}"), where))
-                elif verdict.reason.startswith("meets stage 2"):
-                    found.append(Diagnostic("F4102", f"batch {batch.number}, {test.test} = {result} {verdict.reason}",
-                                            batch.where(f"results.{test_id}"), where, "warning"))
-    return found
-
-
 def substance_batches_used(content) -> list[Diagnostic]:
     """Drug-product batches name drug-substance batches that exist in 3.2.S.4.4."""
     known = {b.id for ds in content.drug_substances for b in ds.batches}
@@ -54,58 +32,109 @@ def substance_batches_used(content) -> list[Diagnostic]:
             for ref in batch.drug_substance_batches if ref not in known]
 
 
-def release_and_shelf_life(content, vocab: Vocabulary) -> list[Diagnostic]:
-    """A shelf-life criterion may be wider than release, never narrower."""
+def release_and_shelf_life(content, reading: Reading) -> list[Diagnostic]:
+    """A shelf-life criterion may be wider than release, never narrower, and is stated in the same terms."""
     found = []
     for owner, path, _ in owners(content):
         for test in owner.specification.tests if owner.specification else ():
             if not test.shelf_life:
                 continue
-            units = (_units(test.release), _units(test.shelf_life))
-            if all(units) and units[0] != units[1]:
-                found.append(Diagnostic("F4602", f"{test.test}: release is in {'/'.join(units[0])} but shelf life in "
-                                        f"{'/'.join(units[1])}", test.where("shelf_life"),
-                                        f"{path}.specification.tests[{test.id}].shelf_life"))
-            release, shelf = parse(test.release, vocab), parse(test.shelf_life, vocab)
-            if release.kind != shelf.kind:
+            where = f"{path}.specification.tests[{test.id}].shelf_life"
+            release, shelf = reading.criterion(test, test.release), reading.criterion(test, test.shelf_life)
+            if not (release.numeric and shelf.numeric):
                 continue
-            narrower = (shelf.high is not None and release.high is not None and shelf.high < release.high) or \
-                       (shelf.low is not None and release.low is not None and shelf.low > release.low)
-            if narrower:
+            factor = shelf.quantity.factor_to(release.quantity, reading.units)
+            if factor is None or release.tags ^ shelf.tags:
+                found.append(Diagnostic("F4602", f"{test.test}: release '{test.release}' and shelf life "
+                                        f"'{test.shelf_life}' are not in commensurable units or bases",
+                                        test.where("shelf_life"), where))
+                continue
+            if _narrower(release, shelf, factor):
                 found.append(Diagnostic("F4601", f"{test.test}: shelf-life criterion '{test.shelf_life}' is narrower "
-                                        f"than release '{test.release}'", test.where("shelf_life"),
-                                        f"{path}.specification.tests[{test.id}].shelf_life"))
+                                        f"than release '{test.release}'", test.where("shelf_life"), where))
     return found
 
 
-_UNIT = re.compile(r"%|ppm|µm|mg/mL|mg|CFU/g|cfu/g|min")
+def _narrower(release, shelf, factor) -> bool:
+    """Compared in the release criterion's unit (ppm against %, µg against mg)."""
+    high = shelf.high is not None and release.high is not None and shelf.high.value * factor < release.high.value
+    low = shelf.low is not None and release.low is not None and shelf.low.value * factor > release.low.value
+    return high or low
 
 
-def _units(text: str) -> tuple:
-    """The units a criterion is written in (so '%' and 'ppm' for the same test are caught)."""
-    return tuple(sorted({u.lower() for u in _UNIT.findall(text)}))
-
-
-def composition_totals(content) -> list[Diagnostic]:
-    """The components of each strength add up to its stated unit weight."""
+def composition_totals(content, reading: Reading) -> list[Diagnostic]:
+    """Each strength's components add up to its stated unit weight or volume, and every stated subtotal
+    to the rows above it. A unit weight (mass) is the sum of every row, so a row of another dimension is
+    named (F4402); a fill volume is the sum of the volume rows (`q.s. to` included), solutes aside."""
     found = []
     for dp in content.drug_products:
         for strength in dp.strengths:
-            stated = number(strength.unit_weight)
-            quantities = [c.quantities.get(strength.id) for c in dp.composition]
-            if stated is None or not dp.composition or None in quantities:
-                continue
-            total = sum(Decimal(q) for q in quantities)
-            if total.quantize(Decimal(1).scaleb(-stated[1])) != stated[0]:
-                found.append(Diagnostic("F4401", f"components of {strength.label} add up to {total} mg, but the unit "
-                                        f"weight is {strength.unit_weight}", strength.where("unit_weight"),
-                                        f"drug_products[{dp.id}].strengths[{strength.id}].unit_weight"))
+            found += _strength_total(dp, strength, reading)
     return found
 
 
-def impurity_limits(content, bands: dict, vocab: Vocabulary) -> list[Diagnostic]:
+def _strength_total(dp, strength, reading: Reading) -> list[Diagnostic]:
+    stated = reading.quantity(strength.unit_weight)
+    unit = stated.frame()[0]
+    by_mass = reading.units.factor(unit, "milligram") is not None  # a solid: every row is a mass
+    path = f"drug_products[{dp.id}]"
+    found, counted, filler = [], [], []
+    for component in dp.composition:
+        text = component.quantities.get(strength.id)
+        if text is None:
+            return []
+        amount = parse_amount(text, reading.units)
+        at = component.where(f"quantities.{strength.id}")
+        where = f"{path}.composition[{component.id}].quantities.{strength.id}"
+        if amount.kind == "qs":
+            filler.append(component)
+            continue
+        value = in_unit(amount.quantity, unit, reading.units)
+        if value is None and not by_mass:
+            continue  # a solute (mg, vg, cells) of a solution whose total is its volume: not part of the sum
+        if value is None:
+            found.append(Diagnostic("F4402", f"{component.component} ({text}) cannot be added to the "
+                                    f"{strength.label} total of {strength.unit_weight}: another dimension", at, where))
+        elif component.subtotal == "true":
+            found += _subtotal(component, strength, amount.quantity, value, counted, unit, at, where, reading)
+        elif amount.kind == "qs-to":
+            filler.append(component)
+            if not matches(value, stated.number):
+                found.append(Diagnostic("F4401", f"{component.component} is {text}, but {strength.label} is "
+                                        f"{strength.unit_weight}", at, where))
+        elif component.removed != "true":
+            counted.append(amount.quantity)
+    return found or _total(dp, strength, stated, counted, filler, unit, reading)
+
+
+def _total(dp, strength, stated, counted, filler, unit, reading) -> list[Diagnostic]:
+    """Without q.s. the rows add up to the total; with q.s. the others must leave room for it."""
+    value = total(counted, unit, reading.units)
+    shown = f"{value:f} {reading.units.show(unit)}"
+    where, path = strength.where("unit_weight"), f"drug_products[{dp.id}].strengths[{strength.id}].unit_weight"
+    if filler and value > stated.value:
+        names = ", ".join(c.component for c in filler)
+        return [Diagnostic("F4401", f"the components of {strength.label} other than {names} already add up to "
+                           f"{shown}, more than {strength.unit_weight}", where, path)]
+    if not filler and not matches(value, stated.number):
+        return [Diagnostic("F4401", f"components of {strength.label} add up to {shown}, but the unit weight is "
+                           f"{strength.unit_weight}", where, path)]
+    return []
+
+
+def _subtotal(component, strength, quantity, stated, counted, unit, at, where, reading) -> list[Diagnostic]:
+    value = total(counted, unit, reading.units)
+    scale = stated / quantity.value if quantity.value else 1
+    if round_to(value, quantity.number.quantum * scale, "half-up") == stated:
+        return []
+    return [Diagnostic("F4401", f"{component.component} of {strength.label} is stated as "
+                       f"{component.quantities[strength.id]}, but the rows above it add up to "
+                       f"{value.normalize():f} {reading.units.show(unit)}", at, where)]
+
+
+def impurity_limits(content, bands: dict, reading: Reading) -> list[Diagnostic]:
     """Impurity limits above the ICH Q3A/Q3B threshold for their kind need a justification."""
-    dose = dose_mg(content.product.max_daily_dose) if content.product.max_daily_dose else None
+    dose = dose_mg(content.product.max_daily_dose, reading) if content.product.max_daily_dose else None
     if dose is None:
         return []
     found = []
@@ -113,9 +142,17 @@ def impurity_limits(content, bands: dict, vocab: Vocabulary) -> list[Diagnostic]
         limits = thresholds(bands, material, dose)
         for test in owner.specification.tests if owner.specification else ():
             kind = IMPURITY_LIMITS.get(test.category)
-            criterion = parse(test.shelf_life or test.release, vocab)
-            if kind and criterion.high is not None and criterion.high > getattr(limits, kind):
-                found.append(Diagnostic("F4501", f"{test.test}: limit {criterion.high} % is above the ICH {kind} "
+            criterion = reading.criterion(test, test.shelf_life or test.release)
+            if not kind or not criterion.numeric or criterion.high is None:
+                continue
+            percent = criterion.quantity.factor_to(Quantity(criterion.high.quantity.number, "percent"), reading.units)
+            if percent is None or criterion.tags - {"label-claim"}:
+                continue
+            limit = criterion.high.value * percent
+            if limit > getattr(limits, kind):
+                shown = criterion.high.value.quantize(criterion.high.quantity.number.quantum) if percent == 1 else \
+                    limit.normalize()
+                found.append(Diagnostic("F4501", f"{test.test}: limit {shown:f} % is above the ICH {kind} "
                                         f"threshold of {getattr(limits, kind)} % for a maximum daily dose of "
                                         f"{content.product.max_daily_dose}", test.where("release"),
                                         f"{path}.specification.tests[{test.id}]"))

@@ -10,9 +10,14 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 from ..source import load_file
-from . import checks, stability
-from .criteria import Vocabulary, load_vocabulary
+from . import checks, pairs, stability
+from .measure import Reading
+from .rounding import Rounding
+from .units import Units, load_units
+from .vocabulary import Vocabulary, load_vocabulary
 from .thresholds import load_bands
+
+RULE_FILES = ("criteria.yaml", "units.yaml", "impurity-thresholds.yaml")
 
 
 @dataclass(frozen=True)
@@ -20,26 +25,38 @@ class Rules:
     """The data the checks need, read once per build."""
 
     vocab: Vocabulary
+    units: Units
     bands: dict
     sources: tuple = ()  # the files read, for the manifest
 
     @classmethod
     def load(cls, templates: Path) -> "Rules":
-        criteria, bands = (load_file(templates / "common" / name, f"{templates.name}/common/{name}")
-                           for name in ("criteria.yaml", "impurity-thresholds.yaml"))
-        return cls(load_vocabulary(criteria), load_bands(bands), (criteria, bands))
+        criteria, units, bands = (load_file(templates / "common" / name, f"{templates.name}/common/{name}")
+                                  for name in RULE_FILES)
+        return cls(load_vocabulary(criteria), load_units(units), load_bands(bands), (criteria, units, bands))
+
+    def reading(self, content, profile=None) -> Reading:
+        """How this pair's quantities are read: the region's rounding, the product's number style."""
+        rounding = profile.rounding.as_rule() if profile is not None and profile.rounding else Rounding()
+        return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain")
 
 
-def findings(content, rules: Rules, profile=None) -> list[Diagnostic]:
-    found = checks.batch_results(content, rules.vocab) + checks.substance_batches_used(content)
-    found += checks.release_and_shelf_life(content, rules.vocab) + checks.composition_totals(content)
-    found += checks.impurity_limits(content, rules.bands, rules.vocab)
-    for owner, path, _ in checks.owners(content):
-        found += stability.out_of_specification(owner, path, rules.vocab)
-        found += stability.significant_changes(owner, path, rules.vocab)
-        found += stability.q1e_ceiling(owner, path, rules.vocab)
+def findings(content, rules: Rules, profile=None, reading: Reading | None = None) -> tuple[list[Diagnostic], pairs.Tally]:
+    """Every cross-section finding (justified where the content says why) and the tally of verdicts."""
+    reading = reading or rules.reading(content, profile)
+    owners = list(checks.owners(content))
+    judged = pairs.Pairs(reading)
+    pairs.batch_results(content, judged, owners)
+    pairs.stability_results(content, judged, owners)
+    found = judged.found + pairs.criteria_understood(owners, reading) + checks.substance_batches_used(content)
+    found += checks.release_and_shelf_life(content, reading) + checks.composition_totals(content, reading)
+    found += checks.impurity_limits(content, rules.bands, reading)
+    for owner, path, _ in owners:
+        found += stability.significant_changes(owner, path, reading)
+        found += stability.q1e_ceiling(owner, path, reading)
+        found += stability.period_and_time_points(owner, path, reading)
         found += stability.long_term_conditions(owner, path, profile.stability_long_term if profile else ())
-    return justify(found, content)
+    return justify(found, content), judged.tally
 
 
 def justify(found: list[Diagnostic], content) -> list[Diagnostic]:

@@ -1,7 +1,6 @@
 """ICH Q3A/Q3B impurity thresholds computed from the maximum daily dose (bands are data)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,9 +36,11 @@ def _pick(bands: list, dose: Decimal) -> Decimal:
     raise ValueError("no band")
 
 
-def dose_mg(text: str) -> Decimal | None:
-    """'200 mg' → 200; '1.5 g' → 1500 (a dose without mg or g is not understood)."""
-    match = re.search(r"(\d+(?:\.\d+)?)\s*(mg|g)\b", text)
-    if not match:
+def dose_mg(text: str, reading) -> Decimal | None:
+    """The maximum daily dose in mg ('1.5 g' → 1500); None when it is not a mass (measure reports it)."""
+    try:
+        quantity = reading.quantity(text)
+    except ValueError:
         return None
-    return Decimal(match.group(1)) * (1000 if match.group(2) == "g" else 1)
+    factor = reading.units.factor(quantity.unit or "", "milligram")
+    return None if factor is None or quantity.value <= 0 else quantity.value * factor

@@ -50,7 +50,7 @@ def _impurity_blocks(scope, number, ctx: DocContext):
         caption(ctx, scope, scope.label("impurities"), "impurities"),
         simple_table(ctx, labelled(scope, "impurity", "origin", "control"), rows, [3, 3, 4])]
     dose_text = scope.content.product.max_daily_dose
-    dose = dose_mg(dose_text) if dose_text else None
+    dose = dose_mg(dose_text, scope.reading) if dose_text and scope.reading else None
     if dose is None or scope.rules is None:
         return out
     material = "drug_substance" if scope.product is None else "drug_product"

@@ -1,7 +1,7 @@
 """3.2.S.7 / 3.2.P.8: the summary and conclusions generated from the data, and one table per study."""
 from __future__ import annotations
 
-from ..cmc.stability import analyse
+from ..cmc.stability import analyse, months_text
 from ..ooxml.blocks import Run, paragraph, table
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
 
@@ -18,9 +18,10 @@ def _present(scope, number):
 def _summary_blocks(scope, number, ctx: DocContext):
     stability = scope.owner.stability
     batches = {b.id: b.number for b in scope.owner.batches}
+    months = all((s.time_unit or "months") == "months" for s in stability.studies)
     rows = [[cell(batches.get(s.batch, s.batch)), cell(study_type(scope, s)), cell(s.condition), cell(s.container),
-             cell(f"{s.timepoints[0]}–{s.timepoints[-1]}")] for s in stability.studies]
-    columns = labelled(scope, "batch", "study_type", "condition", "container", "timepoints")
+             cell(_span(scope, s, months))] for s in stability.studies]
+    columns = labelled(scope, "batch", "study_type", "condition", "container", "timepoints" if months else "timepoints_any")
     statement = f"{scope.label(stability.period_label)}: {stability.period}. {scope.label('storage')}: {stability.storage}"
     return narrative_blocks(scope.narrative(number), ctx) + [
         caption(ctx, scope, scope.label("stability_studies"), "stability-studies"),
@@ -30,16 +31,32 @@ def _summary_blocks(scope, number, ctx: DocContext):
     ]
 
 
+def _span(scope, study, months: bool) -> str:
+    """`0–24` under a header in months; `0–24 h` when the studies count in other units."""
+    span = f"{study.timepoints[0]}–{study.timepoints[-1]}"
+    return span if months else f"{span} {scope.label('time_' + (study.time_unit or 'months'))}"
+
+
 def _conclusions(scope, stability) -> list:
-    """What the data support, in the region's words, from the same analysis the checks use."""
-    analysis = analyse(scope.owner, scope.rules.vocab) if scope.rules else None
+    """What the data support, in the region's words, from the same analysis the checks use; a sentence
+    about the accelerated condition only when an accelerated study exists."""
+    analysis = analyse(scope.owner, scope.reading) if scope.reading else None
     if analysis is None or analysis.months is None:
         return []
-    sentences = [scope.label("stability_months", months=str(analysis.months)),
-                 scope.label("stability_change" if analysis.accelerated_change else "stability_no_change")]
+    sentences = [scope.label("stability_months", months=months_text(analysis.months))]
+    if analysis.has_accelerated:
+        sentences.append(scope.label("stability_change" if analysis.accelerated_change else "stability_no_change"))
     if analysis.ceiling is not None:
-        sentences.append(scope.label("stability_ceiling", ceiling=str(analysis.ceiling), period=stability.period))
+        sentences.append(scope.label("stability_ceiling", ceiling=months_text(analysis.ceiling), period=stability.period))
     return [paragraph([Run(" ".join(sentences))])]
+
+
+def _timepoint_label(scope, study) -> str:
+    """The header names the study's own unit: `Time point (months)`, `Time point (h)`, `… (cycles)`."""
+    unit = study.time_unit or "months"
+    if unit == "months":
+        return scope.label("timepoint_months")
+    return scope.label("timepoint", unit=scope.label(f"time_{unit}"))
 
 
 def _data_present(scope, number):
@@ -55,7 +72,7 @@ def _data_blocks(scope, number, ctx: DocContext):
         points = study.timepoints
         header = [
             [cell(scope.label("test"), vmerge="restart"), cell(scope.label("acceptance_criterion"), vmerge="restart"),
-             cell(scope.label("timepoint_months"), span=len(points))],
+             cell(_timepoint_label(scope, study), span=len(points))],
             [cell("", vmerge="continue"), cell("", vmerge="continue")] + [cell(p) for p in points],
         ]
         order = [t for t in tests if t in study.results]

@@ -1,0 +1,168 @@
+"""Stage "measure": every quantity a writer typed is read once, before anything plans or renders.
+
+It runs right after validation and gates the later stages in the same way: a dose of `zero mg`, a
+composition quantity nobody can add up or a stability period without a unit is an error at its
+line, so views and checks only ever meet quantities they can read. `Reading` is what they read with:
+one per (product, region), since the rounding rule is the region's and the number style the product's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..errors import Diagnostics
+from .amounts import parse_amount
+from .criteria import Criterion, parse, strip_tags
+from .numbers import Unreadable, normalise
+from .quantity import Quantity, parse_quantity
+from .rounding import Rounding
+from .units import Units
+from .verdict import Declared, Judge
+from .vocabulary import Vocabulary
+
+TIME = {"hours": "hour", "days": "day", "weeks": "week", "months": "month", "years": "year",
+        "cycles": "freeze_thaw_cycle"}
+
+
+@dataclass
+class Reading:
+    vocab: Vocabulary
+    units: Units
+    rounding: Rounding = Rounding()
+    style: str = "plain"
+    _criteria: dict = field(default_factory=dict)
+    _verdicts: dict = field(default_factory=dict)
+
+    @property
+    def judge(self) -> Judge:
+        return Judge(self.vocab, self.units, self.rounding, self.style)
+
+    def quantity(self, text: str) -> Quantity:
+        return parse_quantity(text, self.units, self.style)
+
+    def criterion(self, test, text: str) -> Criterion:
+        key = (text, test.category)
+        if key not in self._criteria:
+            self._criteria[key] = parse(text, self.vocab, self.units, test.category)
+        return self._criteria[key]
+
+    def verdict(self, test, criterion_text: str, result: str):
+        """The verdict of one (result, criterion) pair of `test`, judged once per distinct pair."""
+        key = (result, criterion_text, test.category, test.result_unit, test.lod, test.loq)
+        if key not in self._verdicts:
+            self._verdicts[key] = self.judge(result, self.criterion(test, criterion_text), self.declared(test))
+        return self._verdicts[key]
+
+    def declared(self, test) -> Declared:
+        unit, tags = self.result_unit(test.result_unit) if test.result_unit else (None, frozenset())
+        return Declared(unit, self.quantity(test.lod) if test.lod else None,
+                        self.quantity(test.loq) if test.loq else None, tags)
+
+    def result_unit(self, text: str) -> tuple[Quantity, frozenset]:
+        """`% (anhydrous basis)`: the unit and basis results of a test are reported in."""
+        body, tags = strip_tags(normalise(text), self.vocab)
+        body = re.sub(r"\(\s*[,;]?\s*\)", " ", body).strip()
+        return self.quantity(f"1 {body}"), tags
+
+    def months(self, text: str, unit: str = "months") -> Decimal | None:
+        """A time point or period in months (Q1E arithmetic), None when it is not a time (cycles)."""
+        quantity = self.quantity(text)
+        source = quantity.unit or TIME[unit]
+        factor = self.units.factor(source, "month")
+        return None if factor is None else quantity.value * factor
+
+
+def measure(content, reading: Reading, diags: Diagnostics) -> bool:
+    """Read every quantity field; record an error at each one that cannot be read. True when all could."""
+    before = len(diags.errors)
+    _dose(content.product, reading, diags)
+    for owner, path in _owners(content):
+        for test in owner.specification.tests if owner.specification else ():
+            _declarations(test, f"{path}.specification.tests[{test.id}]", reading, diags)
+        if getattr(owner, "stability", None) is not None:
+            _stability(owner.stability, f"{path}.stability", reading, diags)
+    for dp in content.drug_products:
+        _composition(dp, f"drug_products[{dp.id}]", reading, diags)
+    return len(diags.errors) == before
+
+
+def _owners(content):
+    for ds in content.drug_substances:
+        yield ds, f"drug_substances[{ds.id}]"
+    for dp in content.drug_products:
+        yield dp, f"drug_products[{dp.id}]"
+        for excipient in dp.excipients:
+            if excipient.specification is not None:
+                yield excipient, f"drug_products[{dp.id}].excipients[{excipient.id}]"
+
+
+def _read(record, name: str, path: str, diags: Diagnostics, read, expected: str):
+    try:
+        return read()
+    except Unreadable as exc:
+        diags.error("E2621", f"{exc}; expected {expected}", record.where(name), f"{path}.{name}")
+        return None
+
+
+def _dose(product, reading: Reading, diags: Diagnostics) -> None:
+    if not product.max_daily_dose:
+        return
+    dose = _read(product, "max_daily_dose", "product", diags, lambda: reading.quantity(product.max_daily_dose),
+                 "a mass per day such as 200 mg")
+    if dose is None:
+        return
+    mg = reading.units.factor(dose.unit or "", "milligram")
+    if mg is None or dose.value <= 0:
+        diags.error("E2621", f"'{product.max_daily_dose}' is not a positive mass; expected e.g. 200 mg or 1.5 g",
+                    product.where("max_daily_dose"), "product.max_daily_dose")
+
+
+def _declarations(test, path: str, reading: Reading, diags: Diagnostics) -> None:
+    if test.result_unit:
+        _read(test, "result_unit", path, diags, lambda: reading.result_unit(test.result_unit),
+              "a unit such as %, ppm, cfu/g or × 10^13 vg/mL")
+    for name in ("lod", "loq"):
+        text = getattr(test, name)
+        if text:
+            _read(test, name, path, diags, lambda t=text: reading.quantity(t), "a quantity such as 0.02 %")
+
+
+def _stability(stability, path: str, reading: Reading, diags: Diagnostics) -> None:
+    period = _read(stability, "period", path, diags, lambda: reading.quantity(stability.period),
+                   "a time such as 36 months, 3 years or 24 hours")
+    if period is not None and period.unit is None:
+        diags.error("E2621", f"'{stability.period}' has no unit; expected e.g. 36 months, 3 years or 24 hours",
+                    stability.where("period"), f"{path}.period")
+    for study in stability.studies:
+        unit = study.time_unit or "months"
+        for index, point in enumerate(study.timepoints):
+            where = f"{path}.studies[{study.id}].timepoints[{index}]"
+            try:
+                quantity = reading.quantity(point)
+            except Unreadable as exc:
+                diags.error("E2621", f"{exc}; expected a time point in {unit}", study.where("timepoints"), where)
+                continue
+            if quantity.unit and reading.units.factor(quantity.unit, TIME[unit]) is None:
+                diags.error("E2621", f"'{point}' is not in {unit} (the study's time_unit)",
+                            study.where("timepoints"), where)
+
+
+def _composition(dp, path: str, reading: Reading, diags: Diagnostics) -> None:
+    for strength in dp.strengths:
+        _read(strength, "unit_weight", f"{path}.strengths[{strength.id}]", diags,
+              lambda s=strength: reading.quantity(s.unit_weight), "a quantity such as 250.0 mg or 10.0 mL")
+    for component in dp.composition:
+        where = f"{path}.composition[{component.id}]"
+        if not component.function and component.subtotal != "true":
+            diags.error("E2201", "missing required field 'function'", component.at, where)
+        for strength, text in component.quantities.items():
+            try:
+                amount = parse_amount(text, reading.units)
+            except Unreadable as exc:
+                diags.error("E2506", f"{exc}; expected e.g. 25.0 mg, 0.50 mL, q.s. or q.s. to 10.0 mL",
+                            component.where(f"quantities.{strength}"), f"{where}.quantities.{strength}")
+                continue
+            if component.subtotal == "true" and amount.kind != "quantity":
+                diags.error("E2506", f"a subtotal states a quantity, not '{text}'",
+                            component.where(f"quantities.{strength}"), f"{where}.quantities.{strength}")
