@@ -114,7 +114,7 @@ def _load_overlays_only(project: Project, product: str, diags: Diagnostics) -> N
 def _targets(core: Value, product: str, regions, project: Project, diags: Diagnostics) -> list[str]:
     """The regions to build: the product's own list (`product.regions`), narrowed by the request."""
     known = project.regions()
-    listed = _raw_regions(core)
+    listed, where = _raw_regions(core)
     if not listed:  # missing, empty or not a list: validation reports it at its line
         return [r for r in known if not regions or r in regions][:1]
     for name, origin in listed:
@@ -124,16 +124,17 @@ def _targets(core: Value, product: str, regions, project: Project, diags: Diagno
     for region in regions or ():
         if region not in own:
             diags.error("E2303", f"product '{product}' is not built for '{region}' (product.regions: "
-                        f"{', '.join(own) or 'none'})", None, "product.regions")
+                        f"{', '.join(own) or 'none'})", where, "product.regions")
     return [r for r in own if not regions or r in regions]
 
 
-def _raw_regions(core: Value) -> list:
+def _raw_regions(core: Value) -> tuple[list, Origin]:
+    """The (name, origin) of each region `product.regions` lists, and where the list was written."""
     product = core.data.get("product") if core.is_map else None
     regions = product.data.get("regions") if product is not None and product.is_map else None
     if regions is None or not regions.is_list:
-        return []
-    return [(v.data, v.origin) for v in regions.data if v.is_text]
+        return [], (regions or product or core).origin
+    return [(v.data, v.origin) for v in regions.data if v.is_text], regions.origin
 
 
 def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
