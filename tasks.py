@@ -28,6 +28,21 @@ def _run(func, *args, **kwargs):
         print(exc, file=sys.stderr)
         count = len(exc.diagnostics)
         raise Exit(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", code=int(exc.category))
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug, never a content mistake
+        raise Exit(_internal_error(exc), code=1) from None
+
+
+def _internal_error(exc: Exception) -> str:
+    """A bug in the builder, said as one: where it happened, and a request to report it."""
+    import os
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    if os.environ.get("DOSSIER_TRACEBACK"):
+        traceback.print_exception(exc, file=sys.stderr)
+    return (f"internal error: {type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})\n"
+            "This is a bug in the builder, not in your content. Please report it with the command you ran "
+            "(set DOSSIER_TRACEBACK=1 for the full traceback).")
 
 
 def _show_findings(diags) -> None:
