@@ -33,7 +33,7 @@ from builder.errors import Category, DossierError
 from builder.pipeline import build, prepare, render_dossier
 from builder.project import Project
 from builder.publish import STAGING_PREFIX, build_lock
-from builder.verify import verify
+from builder.commands.verify import verify
 
 from conftest import REPO
 

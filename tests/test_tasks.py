@@ -26,3 +26,68 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_1_and_a_request_
     message = str(info.value.message)
     assert message.startswith("internal error: KeyError: 'water'") and "Please report it" in message
     assert "Traceback" not in capsys.readouterr().err
+
+
+def invoke(*args, env=None, cwd=REPO):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+def task_names() -> list[str]:
+    out = invoke("--list").stdout
+    return [line.split()[0] for line in out.splitlines()[1:] if line.startswith("  ") and not line.startswith("   ")]
+
+
+def test_every_task_has_working_help():
+    names = task_names()
+    assert {"build", "check", "explain", "verify", "review", "trace", "bench", "fuzz", "new-product"} <= set(names)
+    for name in names:
+        result = invoke("--help", name)
+        assert result.returncode == 0 and f"Usage: inv[oke] [--core-opts] {name}" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("check", "--region", "fda,fda"), 2, "error E2304: --region: 'fda' is given twice; list each once"),
+    (("check", "--region", "pmda"), 2, "error E2305: --region: unknown region 'pmda' (known: ema, fda, nmpa)"),
+    (("explain", "--product", "examplinib", "--region", "pmda"), 2, "error E2305: --region: unknown region 'pmda'"),
+    (("explain", "--product", "examplinib", "--region", "fda", "--field", "drug_prodcts"), 2,
+     "error E2603: --field: no value under 'drug_prodcts' (top-level fields: "),
+    (("new-product", "--id", "con"), 2, "error E2801: --id: 'con' is a reserved device name on Windows"),
+    (("new-product", "--id", "Zeno"), 2, "error E2801: --id: 'Zeno' is not an identifier"),
+    (("bench", "--rows", "ten"), 2, "error E2306: --rows: 'ten' is not a whole number of at least 1"),
+    (("build", "--product", "nosuch"), 4, "error E4005: no product 'nosuch'"),
+])
+def test_bad_option_values_are_diagnostics_with_the_documented_exit_code(args, code, message):
+    before = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "content").rglob("*"))
+    result = invoke(*args)
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert "nothing was written" in result.stderr.splitlines()[-1]
+    assert sorted(p.relative_to(REPO).as_posix() for p in (REPO / "content").rglob("*")) == before
+
+
+def test_a_console_that_cannot_print_chinese_gets_escapes_not_a_traceback():
+    result = invoke("explain", "--product", "examplinib", "--region", "nmpa", "--field", "regional",
+                    env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr
+    assert "\\u" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_problem_counts_are_exact_even_when_the_list_is_capped(capsys):
+    from builder.errors import Diagnostics
+
+    def many():
+        diags = Diagnostics()
+        for n in range(250):
+            diags.error("E2201", f"problem {n}")
+        diags.raise_if_errors()
+
+    with pytest.raises(Exit) as info:
+        tasks_module()._run(many)
+    assert info.value.code == 2
+    assert str(info.value.message) == "250 problems found (the first 100 shown); nothing was written"
+    assert len(capsys.readouterr().err.splitlines()) == 100

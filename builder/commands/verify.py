@@ -9,9 +9,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from .errors import Category, Diagnostic, DossierError, Origin
-from .profile import available_regions
-from .publish import STAGING_PREFIX
+from ..errors import Category, Diagnostic, DossierError, Origin
+from ..profile import available_regions
+from ..publish import STAGING_PREFIX
 
 
 def verify(root: Path, products=None, regions=None) -> list[Path]:

@@ -8,15 +8,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import content_error, environment_error
-from .schema import SLUG
-from .source import load_file
+from ..errors import content_error, environment_error
+from ..schema import SLUG, WINDOWS_RESERVED
+from ..source import load_file
 
 
 def new_product(root: Path, product_id: str, source: str) -> Path:
     content = root / "content"
     if not SLUG.fullmatch(product_id):
-        raise content_error("E2801", f"'{product_id}' is not an identifier (lowercase a-z, 0-9 and '-')", None, "id")
+        raise content_error("E2801", f"'{product_id}' is not an identifier (lowercase a-z, 0-9 and '-')", None, "--id")
+    if WINDOWS_RESERVED.fullmatch(product_id):
+        raise content_error("E2801", f"'{product_id}' is a reserved device name on Windows; a folder cannot have it",
+                            None, "--id")
     if not (content / source / "core").is_dir():
         raise environment_error("E4030", f"no product '{source}' to start from", content / source)
     target = content / product_id

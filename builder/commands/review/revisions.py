@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, DossierError, Origin
-from ..pipeline import Dossier, prepare, render_dossier
-from ..project import Project
-from ..publish import RenderedDossier
+from ...errors import Diagnostic, DossierError, Origin
+from ...pipeline import Dossier, prepare, render_dossier
+from ...project import Project
+from ...publish import RenderedDossier
 from .git import Revision, git
 
 Pair = tuple[str, str]  # (product, region)
