@@ -51,6 +51,32 @@ def render(text: str, numbers: ListNumbers, links=None) -> list[Block]:
     return blocks
 
 
+MAX_LIST_DEPTH = 3  # the house-style numbering defines three levels (ooxml/housestyle_xml.py)
+
+
+def problems(text: str) -> list[tuple[int, str]]:
+    """(1-based line in `text`, why) for each thing the renderer could not show as typed.
+
+    Lists nested deeper than the numbering defines would print without indent or number, and a
+    numbered list that starts at another number than 1 would be renumbered from 1 (each list
+    restarts): both would silently change what the writer sees, so both are refused."""
+    found, depth = [], 0
+    for token in _MD.parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            line = (token.map[0] if token.map else 0) + 1
+            if depth == MAX_LIST_DEPTH + 1:
+                found.append((line, f"a list nested {depth} deep; Word documents here show at most "
+                              f"{MAX_LIST_DEPTH} levels (indent less)"))
+            start = token.attrs.get("start") if token.type == "ordered_list_open" else None
+            if start not in (None, 1):
+                found.append((line, f"a numbered list starting at {start} would be printed from 1 (every list "
+                              "restarts at 1; write 1. or use a bullet list)"))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+    return found
+
+
 def _paragraph(runs: list[Run], lists: list) -> Block:
     text = "".join(r.text for r in runs)
     if not lists:

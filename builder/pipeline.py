@@ -77,6 +77,7 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
     if len(core_sources) < len(files) or len(diags.errors) > failed:
         _load_overlays_only(project, product, diags)
         return []  # the core's own errors are reported; checking the rest would only echo them
+    _unread_files(project, product, core, diags)
     pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
              for region in _targets(core, product, regions, project, diags)]
     return [pair for pair in pairs if pair is not None]
@@ -100,6 +101,19 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
     sources += [(s, "rules") for s in rules.sources]
     return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found))
+
+
+def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics) -> None:
+    """Nothing a writer saved is ignored in silence: stray files, and overlays for regions not listed."""
+    for path, why in project.unread(product):
+        diags.warning("W2020", why, Origin(project.display(path), 1, 1))
+    listed, where = _raw_regions(core)
+    names = [name for name, _ in listed]
+    for region in project.regions() if listed else ():
+        path = project.overlay(product, region)
+        if path is not None and region not in names:
+            diags.warning("W2021", f"not read: this overlay is for {region}, which product.regions does not list "
+                          f"({', '.join(names)}; {where})", Origin(project.display(path), 1, 1))
 
 
 def _load_overlays_only(project: Project, product: str, diags: Diagnostics) -> None:

@@ -347,12 +347,14 @@ def test_f3_permission_denied_on_the_swap(project, changed, monkeypatch, fail_fr
 def test_f3_output_folder_that_cannot_be_locked_is_an_environment_error(project, changed, monkeypatch):
     root, before = project
 
-    def deny(path, *args, **kwargs):
+    real_open = os.open
+
+    def deny(path, *args, **kwargs):  # the lock is opened with os.open (O_NOFOLLOW: a planted link is refused)
         if Path(path).name == ".lock":
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
-        return open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(builder.publish, "open", deny, raising=False)
+    monkeypatch.setattr(os, "open", deny)
     with cached_render(changed[0]), pytest.raises(DossierError) as caught:
         build(root, [PRODUCT], ["fda"])
     assert caught.value.category == Category.ENVIRONMENT and "Permission denied" in str(caught.value)
