@@ -20,6 +20,16 @@ def _run(func, *args, **kwargs):
     return run(func, *args, **kwargs)
 
 
+def _sweep() -> None:
+    """What an earlier, hard-killed task left (its process gone) is removed before a task starts."""
+    from builder.commands.strays import sweep
+
+    try:
+        sweep(ROOT)
+    except OSError:
+        pass  # a leftover that cannot be removed now is listed by `invoke verify`
+
+
 def _regions():
     from builder.profile import available_regions
 
@@ -52,6 +62,7 @@ def _published(exc) -> str:
             "strict": "treat warnings as errors"})
 def build(c, product="", region="", strict=False):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
+    _sweep()
     from builder.commands.report import built_folders
     from builder.errors import Diagnostics
     from builder.pipeline import build as run_build
@@ -95,6 +106,7 @@ def explain(c, product, region, field=""):
 @task(help={"id": "the new product's identifier (its folder name)", "source": "product to start from"})
 def new_product(c, id, source="examplinib"):
     """Start a product: copy an existing one to content/<id>/ and give it its own id; then edit the facts."""
+    _sweep()
     from builder.commands.scaffold import new_product as run_new_product
 
     target = _run(run_new_product, ROOT, id, source)
@@ -104,6 +116,7 @@ def new_product(c, id, source="examplinib"):
 @task(help={"force": "overwrite existing templates (a writer's restyling would be lost)"})
 def templates(c, force=False):
     """Regenerate the house-style .docx templates; regions with East Asian fonts get their own."""
+    _sweep()
     from builder.commands.templates import regenerate
 
     written = _run(regenerate, ROOT / "templates", force,
@@ -114,6 +127,7 @@ def templates(c, force=False):
 @task
 def schema(c):
     """Write the JSON Schemas of the content files into schemas/ (editor completion and inline errors)."""
+    _sweep()
     from builder.jsonschema import write_schemas
 
     for path in _run(write_schemas, ROOT / "schemas"):
@@ -125,6 +139,7 @@ def schema(c):
             "product": "product (default: all)", "region": "fda, ema, nmpa … (default: all)"})
 def review(c, base, head="", product="", region=""):
     """Redlines with tracked changes and a summary of every changed value, base → head, into output/review/."""
+    _sweep()
     from builder.commands.review import review as run_review
 
     products, regions = _options(product, region)
@@ -144,6 +159,7 @@ def review(c, base, head="", product="", region=""):
 @task
 def setup_git(c):
     """Let `git diff` show built .docx files as text: one line per paragraph and per table cell."""
+    _sweep()
     from builder.commands.textconv import setup_git as run_setup_git
 
     for line in _run(run_setup_git, ROOT):
@@ -153,6 +169,7 @@ def setup_git(c):
 @task(help={"product": "product folder under content/"})
 def compare_regions(c, product):
     """Write output/<product>/region-comparison.{md,docx}: every value and document that differs between regions."""
+    _sweep()
     from builder.commands.compare import compare_regions as run_compare
     from builder.commands.compare_docs import write_comparison
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 
 import pytest
 from invoke import Exit
@@ -91,3 +92,32 @@ def test_problem_counts_are_exact_even_when_the_list_is_capped(capsys):
     assert info.value.code == 2
     assert str(info.value.message) == "250 problems found (the first 100 shown); nothing was written"
     assert len(capsys.readouterr().err.splitlines()) == 100
+
+
+def test_leftovers_of_a_killed_task_are_listed_by_verify_and_swept_by_the_next_task(tmp_path):
+    import shutil
+
+    from builder.commands.strays import strays, sweep
+    from builder.commands.verify import verify
+    from builder.errors import DossierError
+    from builder.pipeline import build
+
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    build(tmp_path, ["examplinib"], ["fda"])
+    dead = 4_194_000  # above the usual pid range: no such process
+    left = [tmp_path / f"output/.staging-{dead}-examplinib-fda", tmp_path / f"output/examplinib/.tmp-{dead}-x.md",
+            tmp_path / f"content/.new-{dead}-zeno", tmp_path / f"templates/common/.tmp-{dead}-narrative.docx"]
+    live = tmp_path / f"output/.staging-{os.getpid()}-examplinib-ema"  # a task still running: never touched
+    for path in left[::2] + [live]:
+        path.mkdir(parents=True)
+    for path in left[1::2]:
+        path.write_bytes(b"half")
+    assert strays(tmp_path) == sorted(left)
+    with pytest.raises(DossierError) as info:
+        verify(tmp_path)
+    reported = [str(d) for d in info.value.diagnostics if d.code == "E5007"]
+    assert len(reported) == 4 and all("left by an interrupted task" in m for m in reported)
+    assert sweep(tmp_path) == sorted(left) and not any(p.exists() for p in left) and live.is_dir()
+    live.rmdir()
+    assert verify(tmp_path)

@@ -5,6 +5,7 @@ changes (it must equal the folder name); every other fact is the source's, to be
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def new_product(root: Path, product_id: str, source: str) -> Path:
     target = content / product_id
     if target.exists():
         raise environment_error("E4031", f"content/{product_id} already exists; choose another id", target)
-    staging = content / f".new-{product_id}"
+    staging = content / f".new-{os.getpid()}-{product_id}"  # swept by pid (strays.py)
     try:
         shutil.copytree(content / source, staging)
         _rename(staging, source, product_id)
