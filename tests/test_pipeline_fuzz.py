@@ -39,7 +39,7 @@ from conftest import REPO
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 PRODUCT = "content/examplinib"
-POSITIONED = re.compile(r"(?P<file>[^\s:][^:]*):[1-9]\d*:[1-9]\d*: error E2\d{3}: ")
+POSITIONED = re.compile(r"(?P<file>[^\s:][^:]*):[1-9]\d*:[1-9]\d*: error [EF]\d{4}: ")  # E: content, F: a finding
 
 
 def _hashes(folder: Path) -> dict[str, str]:
