@@ -1,71 +1,80 @@
-"""Tasks for writers and maintainers: `invoke --list` shows them, `invoke --help TASK` their options."""
+"""Tasks for writers and maintainers: `invoke --list` shows them, `invoke --help TASK` their options.
+
+Each task is a thin wrapper: the work is in `builder.pipeline` (build, check) and `builder.commands`
+(everything else), and `builder.commands.runner.run` turns whatever goes wrong into the documented
+message and exit code (README: Tasks, Exit codes).
+"""
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import task
 
 ROOT = Path(__file__).resolve().parent
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt  # SIGTERM cleans up like Ctrl-C: staging removed, no half-swapped region
-
-
 def _run(func, *args, **kwargs):
-    """Run a builder call, turning dossier errors into messages and exit codes (1 means a bug)."""
-    from builder.errors import DossierError
+    from builder.commands.runner import run
 
-    signal.signal(signal.SIGTERM, _interrupt)
+    return run(func, *args, **kwargs)
+
+
+def _sweep() -> None:
+    """What an earlier, hard-killed task left (its process gone) is removed before a task starts."""
+    from builder.commands.strays import sweep
+
     try:
-        return func(*args, **kwargs)
-    except KeyboardInterrupt:
-        raise Exit("interrupted; every region folder holds either its previous or its new build, never a mix",
-                   code=130) from None
-    except DossierError as exc:
-        print(exc, file=sys.stderr)
-        count = len(exc.diagnostics)
-        raise Exit(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", code=int(exc.category))
+        sweep(ROOT)
+    except OSError:
+        pass  # a leftover that cannot be removed now is listed by `invoke verify`
+
+
+def _regions():
+    from builder.profile import available_regions
+
+    return available_regions(ROOT / "templates")
+
+
+def _options(product: str, region: str):
+    """--product and --region as lists (None: all); duplicates and unknown regions are refused (exit 2)."""
+    from builder.commands.runner import option_list
+
+    return _run(lambda: (option_list(product, "product"), option_list(region, "region", _regions())))
 
 
 def _show_findings(diags) -> None:
-    """Warnings and justified findings, as a table: severity, code, location, field and message."""
-    shown = [d for d in diags.items if d.severity != "error"]
-    if not shown:
-        return
-    width = max(len(str(d.origin or "")) for d in shown)
-    print(f"{'severity':<10} {'code':<6} {'location':<{width}}  field: message")
-    for d in sorted(shown, key=lambda d: (str(d.origin or ""), d.code)):
-        print(f"{d.severity:<10} {d.code:<6} {str(d.origin or ''):<{width}}  {d.field}: {d.message}")
+    from builder.commands.report import show_findings
+
+    show_findings(diags)
 
 
-def _list(value):
-    return [v for v in (value or "").split(",") if v] or None
+def _published(exc) -> str:
+    """What a failed build leaves: nothing before publishing; each region whole (old or new) after."""
+    from builder.commands.runner import NOTHING_WRITTEN
+
+    if exc.diagnostics and exc.diagnostics[0].code == "E4002":
+        return "every region folder holds either its previous or its new build, never a mix"
+    return NOTHING_WRITTEN
 
 
 @task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
             "strict": "treat warnings as errors"})
 def build(c, product="", region="", strict=False):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
+    _sweep()
+    from builder.commands.report import built_folders
     from builder.errors import Diagnostics
     from builder.pipeline import build as run_build
 
+    products, regions = _options(product, region)
     diags = Diagnostics()
     try:
-        folders = _run(run_build, ROOT, _list(product), _list(region), strict, diags)
+        folders = _run(run_build, ROOT, products, regions, strict, diags, written=_published)
     finally:
         _show_findings(diags)
-    for folder in folders:
-        manifest = folder / "manifest.json"
-        import json
-
-        leaves = json.loads(manifest.read_text())["leaves"]
-        verdicts = json.loads((folder / "findings.json").read_text()).get("verdicts", {})
-        tally = (f"; {verdicts['checked']} of {verdicts['pairs']} result/criterion pairs checked, "
-                 f"{verdicts['not_checked']} not checked") if verdicts else ""
-        print(f"{folder.relative_to(ROOT)}: {len(leaves)} documents{tally}")
+    for line in built_folders(ROOT, folders):
+        print(line)
 
 
 @task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})
@@ -75,9 +84,10 @@ def check(c, product="", region="", strict=False):
     from builder.pipeline import prepare
     from builder.project import Project
 
+    products, regions = _options(product, region)
     diags = Diagnostics()
     try:
-        dossiers = _run(prepare, Project(ROOT), _list(product), _list(region), strict, diags)
+        dossiers = _run(prepare, Project(ROOT), products, regions, strict, diags)
     finally:
         _show_findings(diags)
     for d in dossiers:
@@ -87,15 +97,17 @@ def check(c, product="", region="", strict=False):
 @task(help={"product": "product", "region": "region", "field": "dotted path prefix to show, e.g. drug_products"})
 def explain(c, product, region, field=""):
     """Show the merged content of a product for a region, with the file:line of every value."""
-    from builder.explain import explain as run_explain
+    from builder.commands.explain import explain as run_explain
 
-    _run(run_explain, ROOT, product, region, field)
+    for line in _run(run_explain, ROOT, product, region, field):
+        print(line)
 
 
 @task(help={"id": "the new product's identifier (its folder name)", "source": "product to start from"})
 def new_product(c, id, source="examplinib"):
     """Start a product: copy an existing one to content/<id>/ and give it its own id; then edit the facts."""
-    from builder.scaffold import new_product as run_new_product
+    _sweep()
+    from builder.commands.scaffold import new_product as run_new_product
 
     target = _run(run_new_product, ROOT, id, source)
     print(f"{target.relative_to(ROOT)} created from {source}; edit its YAML, then: invoke check --product {id}")
@@ -104,34 +116,21 @@ def new_product(c, id, source="examplinib"):
 @task(help={"force": "overwrite existing templates (a writer's restyling would be lost)"})
 def templates(c, force=False):
     """Regenerate the house-style .docx templates; regions with East Asian fonts get their own."""
-    folder = ROOT / "templates"
-    try:
-        written = _templates(folder, force)
-    except FileExistsError as exc:
-        raise Exit(f"{exc}; pass --force to overwrite (restyling done in Word would be lost)", code=4) from None
+    _sweep()
+    from builder.commands.templates import regenerate
+
+    written = _run(regenerate, ROOT / "templates", force,
+                   written=lambda exc: "templates written before the failure stay, each whole; the others are untouched")
     print("\n".join(str(p.relative_to(ROOT)) for p in written))
-
-
-def _templates(folder: Path, force: bool) -> list:
-    from builder.errors import Diagnostics
-    from builder.ooxml.housestyle import EastAsia, write_templates
-    from builder.profile import available_regions, load_profile
-
-    written = write_templates(folder / "common", force=force)
-    for region in available_regions(folder):
-        profile, _ = _run(load_profile, folder, region, Diagnostics())
-        if profile is not None and profile.east_asia is not None:
-            fonts = profile.east_asia
-            written += write_templates(folder / region, EastAsia(fonts.body_font, fonts.heading_font, fonts.lang), force=force)
-    return written
 
 
 @task
 def schema(c):
     """Write the JSON Schemas of the content files into schemas/ (editor completion and inline errors)."""
+    _sweep()
     from builder.jsonschema import write_schemas
 
-    for path in write_schemas(ROOT / "schemas"):
+    for path in _run(write_schemas, ROOT / "schemas"):
         print(path.relative_to(ROOT))
 
 
@@ -140,18 +139,18 @@ def schema(c):
             "product": "product (default: all)", "region": "fda, ema, nmpa … (default: all)"})
 def review(c, base, head="", product="", region=""):
     """Redlines with tracked changes and a summary of every changed value, base → head, into output/review/."""
-    from builder.errors import DossierError
-    from builder.review import review as run_review
+    _sweep()
+    from builder.commands.review import review as run_review
 
-    try:
-        report = run_review(ROOT, base, head or None, _list(product), _list(region))
-    except KeyboardInterrupt:
-        raise Exit("interrupted; previous review untouched", code=130) from None
-    except DossierError as exc:
-        print(exc, file=sys.stderr)
-        written = exc.diagnostics and exc.diagnostics[0].code == "E2901"
-        raise Exit("a revision failed to build; see output/review/summary.md" if written
-                   else "review failed; nothing was written", code=int(exc.category)) from None
+    products, regions = _options(product, region)
+
+    def written(exc) -> str:
+        if exc.diagnostics and exc.diagnostics[0].code == "E2901":
+            return "a revision failed to build; see output/review/summary.md"
+        return "review failed; nothing was written (the previous output/review/ is untouched)"
+
+    report = _run(run_review, ROOT, base, head or None, products, regions, written=written,
+                  interrupted="interrupted; previous review untouched")
     print(f"{report.summary}: {len(report.changes)} documents differ, {report.unchanged} unchanged")
     for path in report.redlines:
         print(path)
@@ -160,7 +159,8 @@ def review(c, base, head="", product="", region=""):
 @task
 def setup_git(c):
     """Let `git diff` show built .docx files as text: one line per paragraph and per table cell."""
-    from builder.textconv import setup_git as run_setup_git
+    _sweep()
+    from builder.commands.textconv import setup_git as run_setup_git
 
     for line in _run(run_setup_git, ROOT):
         print(line)
@@ -169,10 +169,13 @@ def setup_git(c):
 @task(help={"product": "product folder under content/"})
 def compare_regions(c, product):
     """Write output/<product>/region-comparison.{md,docx}: every value and document that differs between regions."""
-    from builder.compare import compare_regions as run_compare, write_comparison
+    _sweep()
+    from builder.commands.compare import compare_regions as run_compare
+    from builder.commands.compare_docs import write_comparison
 
     comparison = _run(run_compare, ROOT, product)
-    for path in _run(write_comparison, comparison, ROOT / "output" / product):
+    for path in _run(write_comparison, comparison, ROOT / "output" / product,
+                     written=lambda exc: "a file already written stays whole; the other is untouched"):
         print(path.relative_to(ROOT))
     print(f"{len(comparison.fields)} values and {len(comparison.sections)} documents differ "
           f"between {', '.join(comparison.regions)}")
@@ -182,7 +185,7 @@ def compare_regions(c, product):
                                     "section": "CTD section number, e.g. 3.2.P.5.1 (positional)"})
 def trace(c, product, region, section):
     """List every value a section prints, with its file:line:col and the commit and author that last changed it."""
-    from builder.trace import format_trace, trace as run_trace
+    from builder.commands.trace import format_trace, trace as run_trace
 
     print(format_trace(_run(run_trace, ROOT, product, region, section)))
 
@@ -191,17 +194,23 @@ def trace(c, product, region, section):
             "repeat": "runs per figure; the median is reported"})
 def bench(c, rows="100,1000,10000", columns=12, repeat=3):
     """Benchmark large tables: our renderer against writing the same XML with lxml."""
-    from builder.bench import format_report, run
+    from builder.commands.bench import format_report, parse_counts, run
 
-    counts = tuple(int(n) for n in rows.split(",") if n.strip())
-    print(format_report(_run(run, counts, int(columns), int(repeat))))
+    counts = _run(parse_counts, rows, columns, repeat)
+    print(format_report(_run(run, *counts)))
 
 
-@task(help={"seconds": "how long to fuzz (default 60)"})
-def fuzz(c, seconds=60):
-    """Fuzz the YAML loader with atheris (pip install -e '.[fuzz]'); crashes land in build/fuzz/."""
+@task(help={"seconds": "how long to fuzz the YAML loader (default 60)",
+            "examples": "mutated example products for the whole-pipeline target (default 2000)",
+            "verdicts": "examples per verdict property, against the independent oracle (default 20000)"})
+def fuzz(c, seconds=60, examples=2000, verdicts=20000):
+    """Fuzz the YAML loader (atheris), the whole pipeline on mutated content, and the verdict oracle."""
     c.run(f"{sys.executable} tests/fuzz/fuzz_loader.py -max_total_time={int(seconds)} -rss_limit_mb=1024 -timeout=5 "
-          "-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus tests/fuzz/crashes", pty=False)
+          "-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus tests/fuzz/crashes", pty=False, warn=True)
+    c.run(f"{sys.executable} -m pytest -q tests/test_pipeline_fuzz.py", env={"FUZZ_EXAMPLES": str(int(examples))},
+          pty=False)  # runs even when atheris is not installed (the loader fuzzer then fails first, with warn)
+    c.run(f"{sys.executable} -m pytest -q tests/test_verdict_properties.py",
+          env={"CMC_PROPERTY_EXAMPLES": str(int(verdicts))}, pty=False)
 
 
 @task
@@ -212,8 +221,9 @@ def test(c):
 
 @task(help={"product": "product (default: all built)", "region": "region (default: all built)"})
 def verify(c, product="", region=""):
-    """Recompute every manifest in output/ and name any file that differs, is missing or extra."""
-    from builder.verify import verify as run_verify
+    """Recompute every manifest in output/ and name any file that differs, is missing or extra; list strays."""
+    from builder.commands.verify import verify as run_verify
 
-    for manifest in _run(run_verify, ROOT, _list(product), _list(region)):
+    products, regions = _options(product, region)
+    for manifest in _run(run_verify, ROOT, products, regions):
         print(f"{manifest.parent.relative_to(ROOT)}: matches its manifest")

@@ -75,7 +75,7 @@ class Diagnostics:
         """Stop the pipeline at a stage boundary when anything (or, strict, any warning) is wrong."""
         failing = [d for d in self.items if d.severity in ("error", "warning")] if strict else self.errors
         if failing:
-            raise DossierError(category, sorted(failing, key=_sort_key)[: self.limit])
+            raise DossierError(category, sorted(failing, key=_sort_key)[: self.limit], total=len(failing))
 
 
 def _sort_key(d: Diagnostic):
@@ -85,11 +85,12 @@ def _sort_key(d: Diagnostic):
 class DossierError(Exception):
     """A problem for a person to fix; `category` is the process exit code."""
 
-    def __init__(self, category: Category, diagnostics: list[Diagnostic] | str):
+    def __init__(self, category: Category, diagnostics: list[Diagnostic] | str, total: int | None = None):
         if isinstance(diagnostics, str):
             diagnostics = [Diagnostic("E0000", diagnostics)]
         self.category = category
         self.diagnostics = diagnostics
+        self.total = len(diagnostics) if total is None else total  # all found; `diagnostics` may be capped
         super().__init__("\n".join(str(d) for d in diagnostics))
 
 

@@ -7,6 +7,7 @@ every list starts at 1.
 """
 from __future__ import annotations
 
+import re
 from itertools import count
 
 from markdown_it import MarkdownIt
@@ -14,6 +15,9 @@ from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
 from .ooxml.blocks import FIRST_LIST_ID, Block, Run, paragraph_xml
+
+# Cross-references narrative may hold: [[3.2.P.5.1]], [[table:id]], [[test:id]], [[chapter:key]].
+REFERENCE = re.compile(r"\[\[(?:(table|test|chapter):)?([^\[\]\s]+)\]\]")
 
 _MARKS = {"strong": "bold", "em": "italic", "sub": "subscript", "sup": "superscript"}
 
@@ -51,6 +55,32 @@ def render(text: str, numbers: ListNumbers, links=None) -> list[Block]:
     return blocks
 
 
+MAX_LIST_DEPTH = 3  # the house-style numbering defines three levels (ooxml/housestyle_xml.py)
+
+
+def problems(text: str) -> list[tuple[int, str]]:
+    """(1-based line in `text`, why) for each thing the renderer could not show as typed.
+
+    Lists nested deeper than the numbering defines would print without indent or number, and a
+    numbered list that starts at another number than 1 would be renumbered from 1 (each list
+    restarts): both would silently change what the writer sees, so both are refused."""
+    found, depth = [], 0
+    for token in _MD.parse(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            line = (token.map[0] if token.map else 0) + 1
+            if depth == MAX_LIST_DEPTH + 1:
+                found.append((line, f"a list nested {depth} deep; Word documents here show at most "
+                              f"{MAX_LIST_DEPTH} levels (indent less)"))
+            start = token.attrs.get("start") if token.type == "ordered_list_open" else None
+            if start not in (None, 1):
+                found.append((line, f"a numbered list starting at {start} would be printed from 1 (every list "
+                              "restarts at 1; write 1. or use a bullet list)"))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+    return found
+
+
 def _paragraph(runs: list[Run], lists: list) -> Block:
     text = "".join(r.text for r in runs)
     if not lists:
@@ -80,8 +110,6 @@ def inline_runs(children, links=None) -> list[Run]:
 
 
 def _with_references(text: str, marks: dict, links) -> list[Run]:
-    from .views.links import REFERENCE
-
     runs, at = [], 0
     for match in REFERENCE.finditer(text):
         runs.append(Run(text[at:match.start()], marks["bold"], marks["italic"], marks["vert"]))

@@ -13,9 +13,12 @@ from .source import SourceFile, Value
 
 
 def combine_core(files: list[SourceFile], diags: Diagnostics) -> Value:
-    """Join the core files into one mapping; a top-level key may be defined by one file only."""
+    """Join the core files into one mapping; a top-level key may be defined by one file only.
+
+    The joined mapping is placed at the first core file's 1:1, so that a top-level key no core file
+    has (say `product`, after its file was renamed) is still reported at a place an editor can open."""
     merged: dict[str, Value] = {}
-    folder = Origin(files[0].path.rsplit("/", 1)[0] + "/") if files else Origin("")
+    folder = Origin(files[0].path, 1, 1) if files else Origin("")
     for source in files:
         if not source.root.is_map:
             diags.error("E2101", "expected a mapping of top-level keys at the top of the file", source.root.origin)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 
-from .cmc.numbers import NUMBER_STYLES
 from .errors import Origin
 from .schema import CTD_NUMBER, SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
 
 MODALITIES = ("small-molecule", "biologic", "cell-gene-therapy", "mrna-lnp", "adc")
+NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
 STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
 TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity", "unspecified-impurity",

@@ -81,6 +81,7 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
     if len(core_sources) < len(files) or len(diags.errors) > failed:
         _load_overlays_only(project, product, diags)
         return []  # the core's own errors are reported; checking the rest would only echo them
+    _unread_files(project, product, core, diags)
     pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
              for region in _targets(core, product, regions, project, diags)]
     return [pair for pair in pairs if pair is not None]
@@ -109,6 +110,19 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally)
 
 
+def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics) -> None:
+    """Nothing a writer saved is ignored in silence: stray files, and overlays for regions not listed."""
+    for path, why in project.unread(product):
+        diags.warning("W2020", why, Origin(project.display(path), 1, 1))
+    listed, where = _raw_regions(core)
+    names = [name for name, _ in listed]
+    for region in project.regions() if listed else ():
+        path = project.overlay(product, region)
+        if path is not None and region not in names:
+            diags.warning("W2021", f"not read: this overlay is for {region}, which product.regions does not list "
+                          f"({', '.join(names)}; {where})", Origin(project.display(path), 1, 1))
+
+
 def _load_overlays_only(project: Project, product: str, diags: Diagnostics) -> None:
     """With the core unreadable, still report each overlay's own file-level errors in the same run."""
     for region in project.regions():
@@ -121,7 +135,7 @@ def _load_overlays_only(project: Project, product: str, diags: Diagnostics) -> N
 def _targets(core: Value, product: str, regions, project: Project, diags: Diagnostics) -> list[str]:
     """The regions to build: the product's own list (`product.regions`), narrowed by the request."""
     known = project.regions()
-    listed = _raw_regions(core)
+    listed, where = _raw_regions(core)
     if not listed:  # missing, empty or not a list: validation reports it at its line
         return [r for r in known if not regions or r in regions][:1]
     for name, origin in listed:
@@ -131,16 +145,17 @@ def _targets(core: Value, product: str, regions, project: Project, diags: Diagno
     for region in regions or ():
         if region not in own:
             diags.error("E2303", f"product '{product}' is not built for '{region}' (product.regions: "
-                        f"{', '.join(own) or 'none'})", None, "product.regions")
+                        f"{', '.join(own) or 'none'})", where, "product.regions")
     return [r for r in own if not regions or r in regions]
 
 
-def _raw_regions(core: Value) -> list:
+def _raw_regions(core: Value) -> tuple[list, Origin]:
+    """The (name, origin) of each region `product.regions` lists, and where the list was written."""
     product = core.data.get("product") if core.is_map else None
     regions = product.data.get("regions") if product is not None and product.is_map else None
     if regions is None or not regions.is_list:
-        return []
-    return [(v.data, v.origin) for v in regions.data if v.is_text]
+        return [], (regions or product or core).origin
+    return [(v.data, v.origin) for v in regions.data if v.is_text], regions.origin
 
 
 def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:

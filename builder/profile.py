@@ -51,11 +51,6 @@ class RoundingRule(Node):
     dissolution: str = field(Choice("usp", "chp"), False, "stage rule for dissolution: usp (USP <711> / Ph. Eur. "
                              "2.9.3) or chp (ChP 0931 ⚠)")
 
-    def as_rule(self):
-        from .cmc.rounding import Rounding
-
-        return Rounding(self.rule, self.significant_figures == "true", self.dissolution or "usp")
-
 
 @dataclass(**M)
 class RegionProfile(Node):
@@ -82,6 +77,23 @@ class RegionProfile(Node):
 
     def title(self, number: str, default: str) -> str:
         return self.titles.get(number, default)
+
+
+CHAPTER = re.compile(r"\[\[chapter:([^\[\]\s]+)\]\]")
+
+
+def chapters(text: str, profile) -> tuple[str, list[str]]:
+    """`[[chapter:dissolution]]` → the region's pharmacopoeial chapter ("USP <711>", "Ph. Eur. 2.9.3",
+    "ChP 0931"), so a procedure reference is written once and cited per region; returns unknown keys."""
+    missing = []
+
+    def cite(match):
+        found = profile.compendial_chapters.get(match.group(1))
+        if found is None:
+            missing.append(match.group(1))
+        return found or match.group(0)
+
+    return CHAPTER.sub(cite, text), missing
 
 
 def available_regions(templates: Path) -> list[str]:

@@ -1,6 +1,7 @@
 """Where things are: a project root with `content/`, `templates/` and `output/`."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,12 +39,17 @@ class Project:
         return sorted(folder.glob("*.yaml"))
 
     def overlay(self, product: str, region: str) -> Path | None:
+        """The overlay's path when anything is there: a FIFO or a folder named `fda.yaml` is reported, not skipped."""
         path = self.content / product / f"{region}.yaml"
-        return path if path.is_file() else None
+        return path if os.path.lexists(path) else None
 
     def escapes(self, path: Path) -> bool:
-        """True when `path` (a link, or a path with '..') resolves outside `content/`."""
-        return not path.resolve().is_relative_to(self.content.resolve())
+        """True when `path` (a link, or a path with '..') resolves outside `content/`; a link loop does not
+        escape (reading it reports the loop)."""
+        try:
+            return not path.resolve().is_relative_to(self.content.resolve())
+        except (RuntimeError, OSError):
+            return False
 
     def display(self, path: Path) -> str:
         """Paths in messages and manifests are relative to the project root, with '/'."""
@@ -51,3 +57,34 @@ class Project:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def unread(self, product: str) -> list[tuple[Path, str]]:
+        """(path, why) for each entry of a product folder the build would not read.
+
+        A product folder holds `core/` (only `*.yaml`) and one `<region>.yaml` overlay per known region;
+        an overlay saved as `fda.yml`, `EMA.yaml` or for an unknown region would otherwise be ignored in
+        silence. Hidden entries (`.DS_Store`, editor swap files) are left alone."""
+        folder = self.content / product
+        regions = self.regions()
+        expected = "core/ and " + ", ".join(f"{r}.yaml" for r in regions)
+        found = []
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.name.startswith(".") or path.name == "core" or (path.suffix == ".yaml" and path.stem in regions):
+                continue
+            found.append((path, f"not read: a product folder holds {expected}{_hint(path.name, regions)}"))
+        core = folder / "core"
+        for path in sorted(core.iterdir()) if core.is_dir() else ():
+            if not path.name.startswith(".") and path.suffix != ".yaml":
+                found.append((path, f"not read: core/ holds only *.yaml files{_hint(path.name, regions, core=True)}"))
+        return found
+
+
+def _hint(name: str, regions: list[str], core: bool = False) -> str:
+    stem, _, suffix = name.partition(".")
+    if suffix.lower() in ("yml", "yaml") and (core or stem.lower() not in regions):
+        if core:
+            return f"; did you mean {stem}.yaml?"
+        return f" (no region profile '{stem}' in templates/)" if stem.lower() == stem else ""
+    if stem.lower() in regions:
+        return f"; did you mean {stem.lower()}.yaml?"
+    return ""

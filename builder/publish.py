@@ -38,15 +38,53 @@ def canonical_json(data: dict) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def check_output(output: Path, *targets: Path) -> None:
+    """Refuse to write when `output/`, or a folder to be written in it, resolves (through links or
+    mounts) into `content/`, `templates/` or out of the project: a build must never write there.
+
+    `output/` may be a link to another place inside the project (a build folder), never further."""
+    root = output.parent.resolve()
+    real_output = _real(output)
+    for path in (output, *targets):
+        real = _real(path)
+        inside = real.is_relative_to(real_output) if path is not output else real.is_relative_to(root) and real != root
+        if not inside or any(real.is_relative_to(root / name) for name in ("content", "templates")):
+            shown = real.relative_to(root).as_posix() if real.is_relative_to(root) else real.as_posix()
+            raise environment_error("E4040", f"refusing to write: this path resolves to {shown}, which is "
+                                    f"{_where(real, root)}; output/ must be a folder of its own in the project",
+                                    _display(output, path)) from None
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        raise environment_error("E4040", "refusing to write: this path is a symbolic link loop", path.name) from None
+
+
+def _display(output: Path, path: Path) -> str:
+    """Paths in messages are relative to the project root, like every other message's."""
+    return path.relative_to(output.parent).as_posix() if path.is_relative_to(output.parent) else path.as_posix()
+
+
+def _where(real: Path, root: Path) -> str:
+    for name in ("content", "templates"):
+        if real.is_relative_to(root / name):
+            return f"inside {name}/"
+    return "outside the project" if not real.is_relative_to(root) else "not inside output/"
+
+
 @contextmanager
 def build_lock(output: Path):
     """One build at a time per output folder; stale staging folders from a crash are swept.
 
     An output folder that cannot be created or locked (permission, read-only mount) is an
     environment error (exit 4), not a traceback."""
+    check_output(output)
     try:
         output.mkdir(parents=True, exist_ok=True)
-        handle = open(output / ".lock", "w")
+        # O_NOFOLLOW: a `.lock` planted as a link to a source file must not truncate that file
+        handle = os.fdopen(os.open(output / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644), "w")
     except OSError as exc:
         raise environment_error("E4002", f"cannot lock the output folder: {exc.strerror or exc}", output) from None
     with handle:
@@ -62,7 +100,9 @@ def _sweep(output: Path) -> None:
     """Remove what an interrupted build left; a region folder caught mid-swap gets its old copy back."""
     for stale in sorted(output.rglob(f"{STAGING_PREFIX}*")):
         final = stale.with_name(stale.name.removeprefix(f"{STAGING_PREFIX}old-"))
-        if stale.name.startswith(f"{STAGING_PREFIX}old-") and not final.exists():
+        if stale.is_symlink():  # rmtree refuses links; writing through one would leave output/
+            stale.unlink()
+        elif stale.name.startswith(f"{STAGING_PREFIX}old-") and not final.exists():
             os.replace(stale, final)
         else:
             shutil.rmtree(stale, ignore_errors=True)
@@ -70,6 +110,7 @@ def _sweep(output: Path) -> None:
 
 def publish(output: Path, dossiers: list[RenderedDossier]) -> list[Path]:
     """Write every dossier to staging, then swap each into place; returns the published folders."""
+    check_output(output, *(output / d.product / d.region for d in dossiers))
     staged = []
     try:
         for dossier in dossiers:

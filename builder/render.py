@@ -8,6 +8,7 @@ forgiving one. Any failure names the leaf and the template.
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .errors import Category, Diagnostic, DossierError, Origin, environment_error, template_error
+from .budget import BudgetedEnvironment, BudgetExceeded, time_limit
+from .files import NotAFile, read_regular
+from .lint import CONTEXT_NAMES, lint_sources, lint_text
 from .ooxml.docxtpl_strict import MalformedXML, StrictTemplate
 from .ooxml.package import read_package
 from .ooxml.preflight import preflight
 
-CONTEXT_NAMES = {"doc", "labels", "blocks"}
 
 
 class RenderValueError(ValueError):
@@ -29,6 +32,7 @@ class RenderValueError(ValueError):
 
 
 def _finalize(value):
+    """Refuse what must not be printed; what may be printed is returned (and counted, see `environment`)."""
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()  # names the missing variable
     if value is None:
@@ -43,7 +47,16 @@ def _finalize(value):
 
 
 def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    """The hardened environment of one render: sandboxed, autoescaping, strict, and on a budget."""
+    env = None
+
+    def finalize(value):
+        value = _finalize(value)
+        env.count(value)
+        return value
+
+    env = BudgetedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=finalize)
+    return env
 
 
 @dataclass(frozen=True)
@@ -58,16 +71,20 @@ def find_template(templates: Path, region: str, name: str) -> TemplateFile:
     """The region's own template if it has one, else the common one."""
     for folder in (region, "common"):
         path = templates / folder / f"{name}.docx"
-        if path.is_file():
-            display = f"{templates.name}/{folder}/{name}.docx"
-            data = path.read_bytes()
-            preflight(data, display)  # templates are untrusted input: checked before any library opens them
-            return TemplateFile(name, path, display, data)
+        display = f"{templates.name}/{folder}/{name}.docx"
+        if not os.path.lexists(path):
+            continue
+        try:
+            data = read_regular(path)
+        except NotAFile as exc:
+            raise template_error("E3008", f"this path is {exc}, not a .docx file (nothing falls back to common/ "
+                                 "in its place)", display) from None
+        except OSError as exc:
+            raise environment_error("E4004", f"cannot read template: {exc.strerror or exc}", display) from None
+        preflight(data, display)  # templates are untrusted input: checked before any library opens them
+        return TemplateFile(name, path, display, data)
     raise environment_error("E4004", f"no template '{name}.docx' in {region}/ or common/",
                             f"{templates.name}/common/{name}.docx")
-
-
-FORBIDDEN = re.compile(r"\|\s*(safe|default|d|attr)\b|__|\{%-?\s*(include|import|from|extends|macro)\b")
 
 
 DOC_KEYS = ("product", "section", "title", "heading", "subject")
@@ -76,7 +93,7 @@ DOC_KEYS = ("product", "section", "title", "heading", "subject")
 def check_template(template: TemplateFile, labels: dict) -> None:
     """Refuse a template before any leaf renders: forbidden constructs, syntax errors, unknown names,
     and (by one probe render) misspelt attributes such as `doc.subjet` or a label the region lacks."""
-    _lint(template)
+    parts = lint_text(template.data, template.display)
     try:
         names = StrictTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(environment())
     except TemplateError as exc:
@@ -86,6 +103,7 @@ def check_template(template: TemplateFile, labels: dict) -> None:
     if unknown:
         raise template_error("E3003", f"unknown template variables {', '.join(unknown)} "
                              f"(templates may use {', '.join(sorted(CONTEXT_NAMES))})", template.display)
+    lint_sources(parts, template.display, environment())
     render(template, {key: key for key in DOC_KEYS}, labels, [], "a probe of the template")
 
 
@@ -99,22 +117,21 @@ def _near_unclosed_tag(template: TemplateFile) -> str:
     return ""
 
 
-def _lint(template: TemplateFile) -> None:
-    parts = read_package(template.data)
-    names = [n for n in parts if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
-    text = "".join(re.sub(r"<[^>]+>", "", parts[n].decode("utf-8", "replace")) for n in names)
-    for tag in re.findall(r"\{[{%].*?[}%]\}", text, flags=re.S):
-        if FORBIDDEN.search(tag):
-            raise template_error("E3004", f"template construct not allowed: {tag}", template.display)
-
-
 def render(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str) -> bytes:
     context = {"doc": doc, "labels": {k: Markup(escape(v)) for k, v in labels.items()}, "blocks": blocks}
     try:
-        tpl = StrictTemplate(io.BytesIO(template.data))
-        tpl.render(context, jinja_env=environment(), autoescape=True)
+        with time_limit():
+            tpl = StrictTemplate(io.BytesIO(template.data))
+            tpl.render(context, jinja_env=environment(), autoescape=True)
         out = io.BytesIO()
         tpl.save(out)
+    except (MemoryError, RecursionError) as exc:
+        raise DossierError(Category.TEMPLATE, [Diagnostic("E3006", f"rendering {leaf_name} ran out of "
+                           f"{'memory' if isinstance(exc, MemoryError) else 'stack'} (a runaway template?)",
+                           Origin(template.display))]) from None
+    except BudgetExceeded as exc:
+        raise DossierError(Category.TEMPLATE, [
+            Diagnostic("E3006", f"rendering {leaf_name} stopped: {exc}", Origin(template.display))]) from None
     except (TemplateError, RenderValueError, MalformedXML) as exc:
         raise DossierError(Category.TEMPLATE, [
             Diagnostic("E3001", f"rendering {leaf_name} failed: {exc}", Origin(template.display))]) from None

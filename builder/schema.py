@@ -22,7 +22,16 @@ DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CTD_NUMBER = re.compile(r"^3(\.[0-9A-Z](\.[0-9]+)*)*$")
 MAX_TEXT = 100_000
 _MARKERS = ("{_{", "}_}", "{_%", "%_}")
-_INVISIBLE = set(range(0x200B, 0x2010)) | set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x2028, 0x2029}
+# Characters that take no visible space of their own but are not format characters (Cf): fillers,
+# variation selectors, the combining grapheme joiner, the Braille blank. Cf covers the rest (zero-width
+# spaces and joiners, bidi embeddings, overrides and isolates, the soft hyphen, word joiner, BOM, tags).
+_INVISIBLE_OTHER = ({0x034F, 0x115F, 0x1160, 0x2800, 0x3164, 0xFFA0, 0x2028, 0x2029} | set(range(0x180B, 0x1810))
+                    | set(range(0xFE00, 0xFE10)) | set(range(0xE0100, 0xE01F0)))
+
+
+def invisible(ch: str) -> bool:
+    """A character that renders invisibly or reorders the text around it, whichever code point it is."""
+    return unicodedata.category(ch) in ("Cf", "Zl", "Zp") or ord(ch) in _INVISIBLE_OTHER
 
 
 def field(kind: "Kind", required: bool = False, doc: str = ""):
@@ -69,7 +78,14 @@ class Text(Kind):
     def bind(self, value, path, diags):
         if not value.is_text:
             return self.wrong_type(value, path, diags)
-        return clean_text(value.data, value.origin, path, diags)
+        text = clean_text(value.data, value.origin, path, diags)
+        if text is not None and self.markdown:
+            from .markdown import problems
+
+            for line, problem in problems(text):
+                diags.error("E2212", f"Markdown the documents cannot show (line {line} of the text): {problem}",
+                            value.origin, path)
+        return text
 
 
 def clean_text(text: str, origin: Origin, path: str, diags: Diagnostics) -> str | None:
@@ -85,7 +101,7 @@ def clean_text(text: str, origin: Origin, path: str, diags: Diagnostics) -> str 
         if problem:
             diags.error("E2205", f"{problem} U+{ord(ch):04X} is not allowed in text", origin, path)
             return None
-        if ord(ch) in _INVISIBLE:
+        if invisible(ch):
             diags.warning("W2206", f"invisible or bidirectional character U+{ord(ch):04X}", origin, path)
     marker = next((m for m in _MARKERS if m in text), None)
     if marker:

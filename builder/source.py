@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from .errors import Origin, content_error, environment_error
+from .files import NotAFile, read_regular
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -87,9 +88,12 @@ def _yaml() -> YAML:
 def load_file(path: Path, display: str) -> SourceFile:
     """Read `path` once as bytes, hash those bytes, and parse those same bytes."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
+    except NotAFile as exc:
+        raise content_error("E2008", f"this path is {exc}, not a YAML file; remove it or replace it with a file",
+                            Origin(display, 1, 1)) from None
     except OSError as exc:
-        raise environment_error("E4001", f"cannot read content file: {exc.strerror}", display) from exc
+        raise environment_error("E4001", f"cannot read content file: {exc.strerror or exc}", display) from None
     return SourceFile(display, hashlib.sha256(data).hexdigest(), len(data), parse_bytes(data, display))
 
 

@@ -1,7 +1,7 @@
 """The large-table benchmark runs, checks what it renders, and reports every figure (times are never asserted)."""
 import pytest
 
-from builder import bench
+from builder.commands import bench
 
 KEYS = {"rows", "columns", "ours_s", "baseline_s", "ratio", "ours_per_1000_s", "build_s", "render_s",
         "normalise_s", "ours_cpu_s", "baseline_cpu_s", "checked", "peak_mb"}

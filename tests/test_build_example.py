@@ -238,7 +238,7 @@ def test_libreoffice_converts_a_sample_of_each_region_to_pdf(built, tmp_path, so
 
 def test_verify_checks_region_folders_only_and_names_a_tampered_leaf(built):
     from builder.errors import DossierError
-    from builder.verify import verify
+    from builder.commands.verify import verify
 
     root, _ = built
     (root / "output/review/examplinib/fda").mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from builder.compare import (FieldDifference, RegionComparison, RegionValue, compare_regions, merged_order,
-                             write_comparison)
-from builder.compare_docs import comparison_markdown
-from builder.explain import lines
+from builder.commands.compare import FieldDifference, RegionComparison, RegionValue, compare_regions, merged_order
+from builder.commands.compare_docs import comparison_markdown, write_comparison
+from builder.commands.explain import lines
 from builder.pipeline import prepare
 from builder.project import Project
 

@@ -1,12 +1,11 @@
 """`invoke explain` shows each merged value with the file:line it came from and what an overlay replaced."""
-from builder.explain import explain
+from builder.commands.explain import explain
 
 from conftest import REPO
 
 
-def test_explain_marks_overlay_replacements_and_core_values(capsys):
-    explain(REPO, "examplinib", "fda", "drug_products[examplinib-fct].specification.tests[dissolution]")
-    out = capsys.readouterr().out.splitlines()
+def test_explain_marks_overlay_replacements_and_core_values():
+    out = explain(REPO, "examplinib", "fda", "drug_products[examplinib-fct].specification.tests[dissolution]")
     procedure = out.index(next(line for line in out if line.endswith(".procedure = 'USP <711> / AP-P-002'")))
     assert out[procedure + 1].strip().startswith("content/examplinib/fda.yaml:")
     assert "replaces content/examplinib/core/drug-product.yaml:" in out[procedure + 1]
@@ -17,7 +16,6 @@ def test_explain_marks_overlay_replacements_and_core_values(capsys):
     assert "replaces" not in out[identifier + 1]
 
 
-def test_explain_marks_records_an_overlay_adds(capsys):
-    explain(REPO, "examplinib", "nmpa", "regional")
-    out = capsys.readouterr().out
+def test_explain_marks_records_an_overlay_adds():
+    out = "\n".join(explain(REPO, "examplinib", "nmpa", "regional"))
     assert "added by content/examplinib/nmpa.yaml" in out

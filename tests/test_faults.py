@@ -33,7 +33,7 @@ from builder.errors import Category, DossierError
 from builder.pipeline import build, prepare, render_dossier
 from builder.project import Project
 from builder.publish import STAGING_PREFIX, build_lock
-from builder.verify import verify
+from builder.commands.verify import verify
 
 from conftest import REPO
 
@@ -129,13 +129,26 @@ def change_content(root: Path) -> None:
 
 
 def output_problems(root: Path, regions=None) -> list[str]:
-    """What verify finds wrong with the *outputs* (the inputs have changed since, on purpose)."""
+    """What verify finds wrong with the *outputs* (the inputs have changed since, on purpose); the
+    leftovers a killed build left are checked apart (`verify_lists_leftovers`)."""
     try:
         verify(root, regions=regions)
     except DossierError as exc:
         assert exc.category == Category.VERIFICATION
-        return [str(d) for d in exc.diagnostics if not d.message.startswith("input file")]
+        return [str(d) for d in exc.diagnostics if not d.message.startswith("input file") and d.code != "E5007"]
     return []
+
+
+def verify_lists_leftovers(root: Path) -> None:
+    """verify names every staging folder a killed build left (E5007), each exactly once."""
+    try:
+        verify(root)
+        listed = []
+    except DossierError as exc:
+        listed = sorted(d.origin.path for d in exc.diagnostics if d.code == "E5007")
+    expected = sorted(p.relative_to(root).as_posix() for p in leftovers(root / "output")
+                      if not p.name.startswith(f"{STAGING_PREFIX}old-"))
+    assert listed == expected
 
 
 def sweep(output: Path) -> None:
@@ -251,6 +264,7 @@ def test_f1_kill_mid_write_keeps_the_old_output(project):
         assert rc == 9, (k, err)
         assert snapshot(root / "output") == before, k
         assert output_problems(root) == [], k  # every region's old manifest still matches its files
+        verify_lists_leftovers(root)
         # each build swept the previous one's staging folder; k=0 dies before creating its own
         assert len(leftovers(root / "output")) == (k > 0), k
     after = rebuild(root)  # a real render
@@ -265,6 +279,7 @@ def test_f1_kill_while_staging_the_second_region(project, changed, files_per_reg
     assert snapshot(root / "output") == before
     assert output_problems(root) == []
     assert len(leftovers(root / "output")) == 2
+    verify_lists_leftovers(root)
     with cached_render(changed[0]):
         after = rebuild(root, REGIONS)
     assert all(region_of(after, r) != region_of(before, r) for r in REGIONS)
@@ -347,12 +362,14 @@ def test_f3_permission_denied_on_the_swap(project, changed, monkeypatch, fail_fr
 def test_f3_output_folder_that_cannot_be_locked_is_an_environment_error(project, changed, monkeypatch):
     root, before = project
 
-    def deny(path, *args, **kwargs):
+    real_open = os.open
+
+    def deny(path, *args, **kwargs):  # the lock is opened with os.open (O_NOFOLLOW: a planted link is refused)
         if Path(path).name == ".lock":
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
-        return open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(builder.publish, "open", deny, raising=False)
+    monkeypatch.setattr(os, "open", deny)
     with cached_render(changed[0]), pytest.raises(DossierError) as caught:
         build(root, [PRODUCT], ["fda"])
     assert caught.value.category == Category.ENVIRONMENT and "Permission denied" in str(caught.value)

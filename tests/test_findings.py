@@ -117,8 +117,14 @@ def test_a_shelf_life_criterion_narrower_than_release_is_an_error(project):
 
 
 def test_drug_product_batches_must_use_known_drug_substance_batches(project):
-    edit(project, DP, "drug_substance_batches: [exm2403001]", "drug_substance_batches: [exm9999999]")
-    assert "exm9999999" in only(findings(project), "F4103")[0].message
+    """A reference to nothing is a validation error (E2508) now, not a finding: nothing after validate runs."""
+    line = edit(project, DP, "drug_substance_batches: [exm2403001]", "drug_substance_batches: [exm9999999]")
+    diags = Diagnostics()
+    with pytest.raises(DossierError):
+        prepare(Project(project), ["examplinib"], ["fda"], diags=diags)
+    error = only(diags.items, "E2508")[0]
+    assert "unknown drug-substance batch 'exm9999999'" in error.message and error.origin.line == line
+    assert error.field.endswith(".drug_substance_batches") and not any(d.code.startswith("F") for d in diags.items)
 
 
 def test_release_and_shelf_life_units_must_agree(project):

@@ -1,6 +1,6 @@
 """Overlay merge rules (docs/content-format.md): deep maps, records by id, explicit removal, no type change."""
 from builder.errors import Diagnostics
-from builder.explain import lines
+from builder.commands.explain import lines
 from builder.merge import apply_overlay, combine_core
 
 from conftest import source

@@ -76,10 +76,12 @@ def test_leaves_follow_the_dtd_order_and_titles_follow_the_region():
 
 
 def test_regional_items_come_only_from_the_region_list():
-    overlay = "regional:\n  - id: executed-batch-records\n    narrative: EBR\n  - id: cep\n    narrative: x\n"
+    overlay = "regional:\n  - id: executed-batch-records\n    narrative: EBR\n"
     _, leaves, diags = prepare_text(CORE, overlay)
     assert paths(leaves, "3.2.R")[0] == "m3/32-body-data/32r-reg-info/regional-information-executed-batch-records.docx"
+    content, leaves, diags = prepare_text(CORE, overlay + "  - id: cep\n    narrative: x\n")
     assert any(d.code == "E2502" and "'cep' is not a regional item of fda" in d.message for d in diags.errors)
+    assert content is None and not leaves  # validation gates planning: nothing is planned from invalid content
 
 
 def test_names_are_checked_against_the_path_budget():

@@ -1,7 +1,7 @@
 """Every section kind declares which content values it renders, and the paths match `explain`'s."""
 from pathlib import Path
 
-from builder.explain import lines
+from builder.commands.explain import lines
 from builder.pipeline import prepare
 from builder.project import Project
 from builder.provenance import KIND_FIELDS, leaf_prefixes, renders

@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 
 from builder.errors import DossierError
-from builder.review import review
+from builder.commands.review import review
 
 from conftest import REPO
 

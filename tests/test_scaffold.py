@@ -6,7 +6,7 @@ import pytest
 from builder.errors import DossierError
 from builder.pipeline import prepare
 from builder.project import Project
-from builder.scaffold import new_product
+from builder.commands.scaffold import new_product
 
 from conftest import REPO
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder.pipeline import build
-from builder.textconv import ATTRIBUTE, docx_to_text, setup_git
+from builder.commands.textconv import ATTRIBUTE, docx_to_text, setup_git
 
 from conftest import REPO
 
@@ -72,7 +72,7 @@ def test_every_built_leaf_converts(built):
 
 def test_the_command_line_prints_the_same_text_every_time(built):
     path = leaf(built, "3.2.P.5.4")
-    once = subprocess.run([sys.executable, "-m", "builder.textconv", str(path)], cwd=REPO, capture_output=True, check=True)
+    once = subprocess.run([sys.executable, "-m", "builder.commands.textconv", str(path)], cwd=REPO, capture_output=True, check=True)
     assert once.stdout.decode("utf-8") == docx_to_text(path.read_bytes()) == docx_to_text(path.read_bytes())
 
 
@@ -90,7 +90,7 @@ def test_setup_git_replaces_the_binary_attribute_and_is_idempotent(tmp_path):
     done = setup_git(tmp_path)
     assert any("diff.docx.textconv" in line for line in done)
     assert (tmp_path / ".gitattributes").read_text() == f"{ATTRIBUTE}\n*.dtd -text\n"
-    assert git(tmp_path, "config", "--local", "diff.docx.textconv").strip() == f"{sys.executable} -m builder.textconv"
+    assert git(tmp_path, "config", "--local", "diff.docx.textconv").strip() == f"{sys.executable} -m builder.commands.textconv"
     assert git(tmp_path, "config", "--local", "diff.docx.cachetextconv").strip() == "true"
     assert git(tmp_path, "check-attr", "diff", "--", "a.docx").strip() == "a.docx: diff: docx"
     setup_git(tmp_path)

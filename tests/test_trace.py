@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import DossierError
-from builder.trace import UNCOMMITTED, format_trace, trace
+from builder.commands.trace import UNCOMMITTED, format_trace, trace
 
 from conftest import REPO
 

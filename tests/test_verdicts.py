@@ -13,6 +13,7 @@ import pytest
 
 from builder.cmc.findings import Rules
 from builder.cmc.measure import Reading
+from builder.cmc.rounding import Rounding
 from builder.errors import Diagnostics
 from builder.profile import load_profile
 
@@ -54,7 +55,7 @@ def readings():
     found = {}
     for region in REGIONS:
         profile, _ = load_profile(REPO / "templates", region, Diagnostics())
-        found[region] = (rules, profile.rounding.as_rule())
+        found[region] = (rules, Rounding.of(profile.rounding))
     return found
 
 

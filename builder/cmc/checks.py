@@ -6,6 +6,7 @@ wrong. Error-level findings fail the build unless the content records a justific
 from __future__ import annotations
 
 from ..errors import Diagnostic
+from ..profile import chapters
 from .amounts import in_unit, matches, parse_amount, total
 from .measure import Reading
 from .quantity import Quantity
@@ -21,15 +22,6 @@ def owners(content):
         yield ds, f"drug_substances[{ds.id}]", "drug_substance"
     for dp in content.drug_products:
         yield dp, f"drug_products[{dp.id}]", "drug_product"
-
-
-def substance_batches_used(content) -> list[Diagnostic]:
-    """Drug-product batches name drug-substance batches that exist in 3.2.S.4.4."""
-    known = {b.id for ds in content.drug_substances for b in ds.batches}
-    return [Diagnostic("F4103", f"drug-substance batch '{ref}' is not a batch of any drug substance",
-                       batch.where("drug_substance_batches"), f"drug_products[{dp.id}].batches[{batch.id}]")
-            for dp in content.drug_products for batch in dp.batches
-            for ref in batch.drug_substance_batches if ref not in known]
 
 
 def release_and_shelf_life(content, reading: Reading) -> list[Diagnostic]:
@@ -161,8 +153,6 @@ def impurity_limits(content, bands: dict, reading: Reading) -> list[Diagnostic]:
 
 def compendial_references(content, profile) -> list[Diagnostic]:
     """Every `[[chapter:key]]` in a procedure reference names a chapter the region's profile knows."""
-    from ..views.links import chapters
-
     found = []
     specs = [(o.specification, p) for o, p, _ in owners(content)]
     specs += [(e.specification, f"drug_products[{dp.id}].excipients[{e.id}]")

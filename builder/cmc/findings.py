@@ -37,7 +37,7 @@ class Rules:
 
     def reading(self, content, profile=None) -> Reading:
         """How this pair's quantities are read: the region's rounding, the product's number style."""
-        rounding = profile.rounding.as_rule() if profile is not None and profile.rounding else Rounding()
+        rounding = Rounding.of(profile.rounding) if profile is not None and profile.rounding else Rounding()
         return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain")
 
 
@@ -48,7 +48,7 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
     judged = pairs.Pairs(reading)
     pairs.batch_results(content, judged, owners)
     pairs.stability_results(content, judged, owners)
-    found = judged.found + pairs.criteria_understood(owners, reading) + checks.substance_batches_used(content)
+    found = judged.found + pairs.criteria_understood(owners, reading)
     found += checks.release_and_shelf_life(content, reading) + checks.composition_totals(content, reading)
     found += checks.impurity_limits(content, rules.bands, reading)
     for owner, path, _ in owners:

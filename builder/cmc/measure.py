@@ -106,16 +106,17 @@ def _read(record, name: str, path: str, diags: Diagnostics, read, expected: str)
 
 
 def _dose(product, reading: Reading, diags: Diagnostics) -> None:
+    """The maximum daily dose sets the ICH thresholds: a positive mass (`200 mg`, `1.5 g`), nothing else."""
     if not product.max_daily_dose:
         return
-    dose = _read(product, "max_daily_dose", "product", diags, lambda: reading.quantity(product.max_daily_dose),
-                 "a mass per day such as 200 mg")
-    if dose is None:
-        return
-    mg = reading.units.factor(dose.unit or "", "milligram")
+    try:
+        dose = reading.quantity(product.max_daily_dose)
+    except Unreadable:
+        dose = None
+    mg = reading.units.factor(dose.unit or "", "milligram") if dose is not None else None
     if mg is None or dose.value <= 0:
-        diags.error("E2621", f"'{product.max_daily_dose}' is not a positive mass; expected e.g. 200 mg or 1.5 g",
-                    product.where("max_daily_dose"), "product.max_daily_dose")
+        diags.error("E2513", f"'{product.max_daily_dose}' is not a maximum daily dose (expected a positive mass such "
+                    "as 200 mg or 1.5 g)", product.where("max_daily_dose"), "product.max_daily_dose")
 
 
 def _declarations(test, path: str, reading: Reading, diags: Diagnostics) -> None:

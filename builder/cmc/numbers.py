@@ -33,8 +33,6 @@ DECIMAL_COMMA = re.compile(r"\d,\d")
 SPACE_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])")
 NON_DECIMAL = re.compile(r"(?i)(?<![a-z])(?:inf(?:inity)?|nan)(?![a-z])|∞|[½¼¾⅓⅔]|0x[0-9a-f]+")
 
-NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")
-
 
 @dataclass(frozen=True)
 class Number:
@@ -87,9 +85,15 @@ def refuse_ambiguous(text: str) -> None:
         raise Unreadable("not a finite decimal number")
 
 
+MAX_POWER = 99  # beyond 10^±99 no quantity of this field exists; such text is a typo (`1e400`)
+
+
 def from_match(match: re.Match) -> Number:
     """The Number a NUMBER or POWER match denotes."""
     groups = match.groupdict()
+    typed_power = groups.get("e") or groups.get("p")
+    if typed_power is not None and abs(int(typed_power)) > MAX_POWER:
+        raise Unreadable(f"'{match.group(0)}': a power of ten beyond 10^±{MAX_POWER} is not a credible quantity")
     if groups.get("int") is None:  # a bare power of ten
         power = int(groups["p"])
         return Number(Decimal(1).scaleb(power), Decimal(1).scaleb(power), 1, True, power)

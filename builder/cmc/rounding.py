@@ -23,6 +23,11 @@ class Rounding:
     significant_figures: bool = False
     dissolution: str = "usp"
 
+    @classmethod
+    def of(cls, rule) -> "Rounding":
+        """From a region profile's `rounding:` record (profile.RoundingRule)."""
+        return cls(rule.rule, rule.significant_figures == "true", rule.dissolution or "usp")
+
     def readings(self) -> list[tuple[str, bool]]:
         """(rule, by significant figures) pairs whose verdicts a finding compares with the region's own."""
         others = [(OTHER[self.rule], False)]
@@ -32,8 +37,8 @@ class Rounding:
 
 
 def round_to(value: Decimal, quantum: Decimal, rule: str) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = 60
+    with localcontext() as ctx:  # enough digits for any value at any quantum: rounding stays exact
+        ctx.prec = max(60, value.adjusted() - quantum.adjusted() + 3)
         return value.quantize(quantum, rounding=RULES[rule])
 
 

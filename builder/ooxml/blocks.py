@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FIRST_LIST_ID = 100  # numbering instances from here on are created per list by `steps.number_lists`
 
 

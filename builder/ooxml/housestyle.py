@@ -10,11 +10,12 @@ one `{{p block }}` paragraph that docxtpl replaces with the renderer's paragraph
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from .atomic import atomic_write
+from .namespaces import R_NS, REL_NS
 
 from builder.ooxml import housestyle_xml as hx
 from builder.ooxml.package import write_package
@@ -48,7 +49,7 @@ CREATOR = "CMC Dossier Builder"
 FIXED_DATE = "2026-01-01T00:00:00Z"
 
 _CT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RT = R_NS
 # (relationship id, type suffix, target, content type) for each part the document references.
 _DOC_PARTS = (
     ("rId1", "styles", "styles.xml", f"{_CT_MAIN}.styles+xml"),
@@ -166,7 +167,7 @@ def content_types_xml() -> str:
 def _rels(rows: list[tuple[str, str, str]]) -> str:
     """A relationships part from (id, full type, target) rows."""
     items = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{g}"/>' for i, t, g in rows)
-    ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    ns = REL_NS
     return f'{hx.DECL}<Relationships xmlns="{ns}">{items}</Relationships>'
 
 
@@ -240,21 +241,6 @@ def build_template(name: str, east_asia: EastAsia | None = None) -> bytes:
     return write_package({k: v.encode("utf-8") for k, v in parts.items()})
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Temp file in the same directory, fsync, rename: a crash never leaves a half template."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o644)  # mkstemp's 0600 would hide the template from others
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_templates(dest: Path, east_asia: EastAsia | None = None, force: bool = False) -> list[Path]:
     """Write dest/<name>.docx for every template and return the paths in TEMPLATE_NAMES order.
 
@@ -269,5 +255,5 @@ def write_templates(dest: Path, east_asia: EastAsia | None = None, force: bool =
             raise FileExistsError(f"{existing[0]} exists (use force=True to overwrite)")
     dest.mkdir(parents=True, exist_ok=True)
     for name, path in zip(TEMPLATE_NAMES, targets):
-        _atomic_write(path, build_template(name, east_asia))
+        atomic_write(path, build_template(name, east_asia))
     return targets

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from .namespaces import A_NS, R_NS, W_NS
+
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
 BODY_FONT = "Times New Roman"
@@ -289,7 +289,7 @@ def font_table_xml(east_asia) -> str:
     return f"{DECL}<w:fonts {NS}>{''.join(_font_entry(n) for n in unique)}</w:fonts>"
 
 
-_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_A_NS = A_NS
 _COLOURS = (
     ("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'),
     ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from .namespaces import CT_NS, REL_NS, W_NS, W_STRICT_NS, clark
 from ..errors import template_error
 
 MAX_ENTRIES = 1_000
@@ -24,9 +25,9 @@ MAX_TOTAL = 50 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FROM = 1024 * 1024
 CONTENT_TYPES = "[Content_Types].xml"
-_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_W = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main")
+_CT_NS = clark(CT_NS)
+_REL_NS = clark(REL_NS)
+_W = (W_NS, W_STRICT_NS)
 _OD, _WML = "application/vnd.openxmlformats-officedocument.", "application/vnd.openxmlformats-officedocument.wordprocessingml."
 MAIN = _WML + "document.main+xml"
 ALLOWED_TYPES = {

@@ -19,9 +19,10 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
+from .namespaces import W_NS
 from .package import read_package, write_package
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = W_NS
 # Every ECMA-376 element that records a revision and carries w:author / w:date (17.13.5).
 MARKS = ("ins", "del", "moveFrom", "moveTo", "cellIns", "cellDel", "cellMerge", "rPrChange", "pPrChange",
          "tcPrChange", "trPrChange", "tblPrChange", "tblPrExChange", "sectPrChange", "numberingChange",

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .namespaces import CP_NS, DC_NS, DCTERMS_NS, W_NS, XSI_NS, clark
 from .blocks import FIRST_LIST_ID
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = W_NS
 NS = {"w": W}
 PAGE_SIZES = {"A4": (11906, 16838), "letter": (12240, 15840)}  # twentieths of a point, portrait
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
@@ -138,8 +139,7 @@ def _numbered_abstract(numbering, parts) -> str:
     return num.get(_q("w:val"))
 
 
-_CORE = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-         "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/"}
+_CORE = {"cp": CP_NS, "dc": DC_NS, "dcterms": DCTERMS_NS}
 
 
 def core_properties(parts: dict, finish: Finish) -> None:
@@ -159,7 +159,7 @@ def _core(root, tag):
     if element is None:
         element = etree.SubElement(root, f"{{{_CORE[prefix]}}}{local}")
         if prefix == "dcterms":
-            element.set("{http://www.w3.org/2001/XMLSchema-instance}type", "dcterms:W3CDTF")
+            element.set(clark(XSI_NS) + "type", "dcterms:W3CDTF")
     return element
 
 

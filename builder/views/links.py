@@ -7,27 +7,10 @@ references work. An unresolved reference is an error, never a blank.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ..markdown import REFERENCE
 from ..ooxml.blocks import Block, Run, bookmark_name, esc
-
-REFERENCE = re.compile(r"\[\[(?:(table|test|chapter):)?([^\[\]\s]+)\]\]")
-CHAPTER = re.compile(r"\[\[chapter:([^\[\]\s]+)\]\]")
-
-
-def chapters(text: str, profile) -> tuple[str, list[str]]:
-    """`[[chapter:dissolution]]` → the region's pharmacopoeial chapter ("USP <711>", "Ph. Eur. 2.9.3",
-    "ChP 0931"), so a procedure reference is written once and cited per region; returns unknown keys."""
-    missing = []
-
-    def cite(match):
-        found = profile.compendial_chapters.get(match.group(1))
-        if found is None:
-            missing.append(match.group(1))
-        return found or match.group(0)
-
-    return CHAPTER.sub(cite, text), missing
 
 
 @dataclass

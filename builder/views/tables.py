@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..ooxml.blocks import Run, paragraph, table
-from .links import chapters
+from ..profile import chapters
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
 
 

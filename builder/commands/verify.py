@@ -9,9 +9,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from .errors import Category, Diagnostic, DossierError, Origin
-from .profile import available_regions
-from .publish import STAGING_PREFIX
+from ..errors import Category, Diagnostic, DossierError, Origin
+from ..profile import available_regions
+from ..publish import STAGING_PREFIX
+from .strays import strays
 
 
 def verify(root: Path, products=None, regions=None) -> list[Path]:
@@ -37,6 +38,8 @@ def verify(root: Path, products=None, regions=None) -> list[Path]:
     problems = [p for folder in folders for p in _check(root, folder / "manifest.json")]
     problems += [Diagnostic("E5005", "an interrupted build left this region moved aside; run invoke build to restore it",
                             _at(root, s)) for s in aside]
+    problems += [Diagnostic("E5007", "left by an interrupted task (its process is gone); the next task removes it",
+                            _at(root, s)) for s in strays(root)]
     if problems:
         raise DossierError(Category.VERIFICATION, problems)
     return [folder / "manifest.json" for folder in folders]

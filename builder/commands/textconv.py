@@ -6,12 +6,11 @@ header and footer text. Only the zip and lxml are used (no python-docx object mo
 the builder writes, any template (Jinja tags and all) and even a broken file give text, never a
 traceback: a failing textconv would make `git diff` itself fail.
 
-    python -m builder.textconv FILE        # what git runs (see `setup_git`)
+    python -m builder.commands.textconv FILE        # what git runs (see `setup_git`)
 """
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import shlex
 import subprocess
@@ -21,11 +20,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import environment_error
+from ..ooxml.atomic import atomic_write
+from ..ooxml.namespaces import R_NS, REL_NS, W_NS
+from ..errors import environment_error
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+W, R, PKG_REL = W_NS, R_NS, REL_NS
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 # Word stores built-in style names in lower case ("heading 1"); show them as Word's UI does.
 _UI_NAMES = {"caption": "Caption", "header": "Header", "footer": "Footer",
@@ -170,7 +169,7 @@ def setup_git(repo: Path) -> list[str]:
     The textconv cache (`refs/notes/textconv/docx`) is keyed by blob, not by this module's version,
     so it is dropped here: re-running after a builder upgrade refreshes every cached text.
     """
-    command = f"{shlex.quote(sys.executable)} -m builder.textconv"
+    command = f"{shlex.quote(sys.executable)} -m builder.commands.textconv"
     done = []
     for key, value in (("diff.docx.textconv", command), ("diff.docx.cachetextconv", "true")):
         _git(repo, "config", "--local", key, value)
@@ -196,16 +195,14 @@ def _ensure_attribute(path: Path) -> str:
         return f"'{ATTRIBUTE}' already present"
     kept = [line for i, line in enumerate(lines) if i not in docx]
     kept.insert(docx[0] if docx else len(kept), ATTRIBUTE)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, ("\n".join(kept) + "\n").encode("utf-8"))
     return f"'{ATTRIBUTE}' set"
 
 
 def main(argv: list[str]) -> int:
     """git calls `<textconv> FILE` and reads stdout; UTF-8 whatever the locale."""
     if len(argv) != 1:
-        print("usage: python -m builder.textconv FILE.docx", file=sys.stderr)
+        print("usage: python -m builder.commands.textconv FILE.docx", file=sys.stderr)
         return 2
     sys.stdout.buffer.write(docx_to_text(Path(argv[0]).read_bytes()).encode("utf-8"))
     return 0

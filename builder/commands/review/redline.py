@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from ..errors import environment_error
-from ..ooxml import revisions
+from ...errors import environment_error
+from ...ooxml import revisions
 from .compare import CHANGED, LeafChange
 from .git import Revision
 

@@ -7,12 +7,16 @@ depends on Word. Both writers print the same rows; long narrative values are sho
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from .compare import LIMIT, RegionComparison, RegionValue, heading, shorten
-from .ooxml.blocks import Block, Cell, Run, paragraph, table
-from .ooxml.package import read_package, write_package
-from .ooxml.steps import Finish, core_properties, east_asian_fonts, text_width
-from .render import find_template, render
+from .compare import LIMIT, NAME, RegionComparison, RegionValue, heading, shorten
+from ..ooxml.atomic import atomic_write
+from ..ooxml.blocks import Block, Cell, Run, paragraph, table
+from ..ooxml.package import read_package, write_package
+from ..ooxml.steps import Finish, core_properties, east_asian_fonts, text_width
+from ..errors import environment_error
+from ..publish import check_output
+from ..render import find_template, render
 
 LABELS = {"page_before": "Page ", "page_middle": " of ", "page_after": ""}
 TITLE = "Region comparison"
@@ -85,3 +89,15 @@ def comparison_docx(comparison: RegionComparison) -> bytes:
     east_asian_fonts(parts, finish)  # NMPA values are Chinese: without zh-CN they get Japanese glyphs
     core_properties(parts, finish)   # dates from the content, not the clock: same input, same bytes
     return write_package(parts)
+
+
+def write_comparison(comparison: RegionComparison, dest: Path) -> list[Path]:
+    """Write `region-comparison.md` and `.docx` into `dest` (each atomically); return their paths."""
+    check_output(dest.parent, dest)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise environment_error("E4002", f"cannot create the folder: {exc.strerror or exc}", dest) from None
+    return [atomic_write(dest / f"{NAME}{suffix}", data)
+            for suffix, data in ((".md", comparison_markdown(comparison).encode("utf-8")),
+                                 (".docx", comparison_docx(comparison)))]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..ooxml.blocks import Block, Cell, Run, paragraph, table
-from ..ooxml.package import read_package, write_package
-from ..ooxml.steps import Finish, core_properties, page_setup, text_width
-from ..render import find_template, render
+from ...ooxml.blocks import Block, Cell, Run, paragraph, table
+from ...ooxml.package import read_package, write_package
+from ...ooxml.steps import Finish, core_properties, page_setup, text_width
+from ...render import find_template, render
 from .summary import Summary, header_lines, leaf_heading, status_line
 
 LABELS = {"page_before": "Page ", "page_middle": " of ", "page_after": ""}

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import environment_error
-from ..ooxml.revisions import word_date
+from ...errors import environment_error
+from ...ooxml.revisions import word_date
 
 UNCOMMITTED = "uncommitted"
 _NULL = "0" * 40

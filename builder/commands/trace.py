@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import Origin, content_error
+from ..errors import Origin, content_error
 from .explain import lines
-from .pipeline import prepare
-from .project import Project
-from .provenance import renders
+from ..pipeline import prepare
+from ..project import Project
+from ..provenance import renders
 from .review.git import blame_lines, repo_path
 
 UNCOMMITTED = "uncommitted"

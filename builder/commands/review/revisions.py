@@ -8,16 +8,17 @@ worktree is removed even when the build fails); the working tree is snapshotted 
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, DossierError, Origin
-from ..pipeline import Dossier, prepare, render_dossier
-from ..project import Project
-from ..publish import RenderedDossier
+from ...errors import Diagnostic, DossierError, Origin
+from ...pipeline import Dossier, prepare, render_dossier
+from ...project import Project
+from ...publish import RenderedDossier
 from .git import Revision, git
 
 Pair = tuple[str, str]  # (product, region)
@@ -60,7 +61,7 @@ def _products(project: Project, requested) -> list[str]:
 @contextmanager
 def materialise(root: Path, revision: Revision):
     """Yield a project folder holding `revision`'s content/ and templates/; always cleaned up."""
-    scratch = Path(tempfile.mkdtemp(prefix="cmc-review-"))
+    scratch = Path(tempfile.mkdtemp(prefix=f"cmc-review-{os.getpid()}-"))  # swept by pid (commands/strays.py)
     try:
         if revision.commit is None:
             yield _copy_working_tree(root, scratch / "tree")

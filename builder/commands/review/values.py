@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..explain import lines
-from ..source import Value
+from ...source import Value
 from .git import History
 from .text import excerpt, first_difference, flat
 

@@ -5,24 +5,28 @@ changes (it must equal the folder name); every other fact is the source's, to be
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from .errors import content_error, environment_error
-from .schema import SLUG
-from .source import load_file
+from ..errors import content_error, environment_error
+from ..schema import SLUG, WINDOWS_RESERVED
+from ..source import load_file
 
 
 def new_product(root: Path, product_id: str, source: str) -> Path:
     content = root / "content"
     if not SLUG.fullmatch(product_id):
-        raise content_error("E2801", f"'{product_id}' is not an identifier (lowercase a-z, 0-9 and '-')", None, "id")
+        raise content_error("E2801", f"'{product_id}' is not an identifier (lowercase a-z, 0-9 and '-')", None, "--id")
+    if WINDOWS_RESERVED.fullmatch(product_id):
+        raise content_error("E2801", f"'{product_id}' is a reserved device name on Windows; a folder cannot have it",
+                            None, "--id")
     if not (content / source / "core").is_dir():
         raise environment_error("E4030", f"no product '{source}' to start from", content / source)
     target = content / product_id
     if target.exists():
         raise environment_error("E4031", f"content/{product_id} already exists; choose another id", target)
-    staging = content / f".new-{product_id}"
+    staging = content / f".new-{os.getpid()}-{product_id}"  # swept by pid (strays.py)
     try:
         shutil.copytree(content / source, staging)
         _rename(staging, source, product_id)

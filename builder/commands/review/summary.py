@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..errors import DossierError
-from ..provenance import renders
+from ...errors import DossierError
+from ...provenance import renders
 from . import values
 from .compare import ADDED, CHANGED, LeafChange
 from .git import History, Revision
@@ -63,7 +63,7 @@ def failures(base: Side, head: Side) -> list[tuple[str, DossierError]]:
 def summarise(summary: Summary, base: Side, head: Side, changes: list[LeafChange], redlines: dict,
               history: History) -> Summary:
     """Fill `summary` with one section per (product, region) that has a differing document or value."""
-    from ..ooxml.revisions import count
+    from ...ooxml.revisions import count
 
     for pair in sorted(set(base.dossiers) | set(head.dossiers)):
         section = PairSection(*pair)

@@ -17,12 +17,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from .ooxml.blocks import W_NS, Cell, Run, table
-from .ooxml.package import read_package, write_package
-from .ooxml.steps import text_width
-from .render import TemplateFile, find_template, render
+from ..errors import content_error
+from ..ooxml.blocks import Cell, Run, table
+from ..ooxml.namespaces import W_NS
+from ..ooxml.package import read_package, write_package
+from ..ooxml.steps import text_width
+from ..render import TemplateFile, find_template, render
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VALUES = ("99.6", "< 0.05", "Conforms", "0.12", "Not detected", "101.2", "≤ 0.5 %", "4.1")
 DOC = {"heading": "3.2.P.8.3 Stability Data", "subject": "Long-term stability, 25 °C / 60 % RH",
        "product": "Examplinib tablets 50 mg", "section": "3.2.P.8.3", "title": "Stability Data"}
@@ -115,7 +117,7 @@ def _median(func, repeat: int):
 
 def peak_mb(path: str, rows: int, columns: int) -> float:
     """Peak RSS increase of one run of `path` ("ours" or "baseline") in a fresh process, in MB."""
-    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from builder import bench; bench._peak_child()"
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from builder.commands import bench; bench._peak_child()"
     out = subprocess.run([sys.executable, "-c", code, path, str(rows), str(columns)],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)["mb"]
@@ -132,6 +134,20 @@ def _peak_child() -> None:
     before = status("VmRSS:")
     ours(template, header, body) if path == "ours" else baseline(template, header, body)
     print(json.dumps({"mb": (status("VmHWM:") - before) / 1024}))
+
+
+def parse_counts(rows: str, columns, repeat) -> tuple[tuple[int, ...], int, int]:
+    """The bench options as numbers: every one a whole number of at least 1, or an option error (exit 2)."""
+    def whole(text, option: str) -> int:
+        value = str(text).strip()
+        if not value.isdigit() or int(value) < 1:
+            raise content_error("E2306", f"'{value}' is not a whole number of at least 1", None, f"--{option}")
+        return int(value)
+
+    counts = tuple(whole(n, "rows") for n in str(rows).split(",") if n.strip())
+    if not counts:
+        raise content_error("E2306", "no row count given (e.g. 100,1000)", None, "--rows")
+    return counts, whole(columns, "columns"), whole(repeat, "repeat")
 
 
 def run(rows=(100, 1000, 10000), columns=12, repeat=3, memory=True) -> list[dict]:

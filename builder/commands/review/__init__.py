@@ -13,9 +13,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, DossierError, environment_error
-from ..project import Project
-from ..publish import STAGING_PREFIX, swap, build_lock
+from ...errors import Diagnostic, DossierError, environment_error
+from ...project import Project
+from ...publish import STAGING_PREFIX, swap, build_lock, check_output
 from .compare import LeafChange, compare
 from .git import History, Revision, resolve, working_tree
 from .redline import redlines
@@ -95,6 +95,7 @@ def publish_review(output: Path, files: dict[str, bytes]) -> Path:
     """Replace `output/review/` as a whole: written to a staging folder, then swapped in, under the
     build lock (the same staging names as `publish`, so an interrupted review is swept up too)."""
     final = output / FOLDER
+    check_output(output, final)
     with build_lock(output):
         stage = output / f"{STAGING_PREFIX}{os.getpid()}-{FOLDER}"
         try:

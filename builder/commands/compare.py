@@ -8,15 +8,14 @@ landscape Word table (`compare_docs.py`), next to the region folders in `output/
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import content_error, environment_error
+from ..errors import content_error
 from .explain import lines
-from .pipeline import Dossier, prepare
-from .project import Project
-from .views.base import item_title
+from ..pipeline import Dossier, prepare
+from ..project import Project
+from ..views.base import item_title
 
 LIMIT = 120  # characters of a value shown in a table cell
 NAME = "region-comparison"
@@ -126,32 +125,3 @@ def shorten(text: str, limit: int = LIMIT) -> str:
 
 def heading(region: str) -> str:
     return region.upper()
-
-
-def write_comparison(comparison: RegionComparison, dest: Path) -> list[Path]:
-    """Write `region-comparison.md` and `.docx` into `dest` (each atomically); return their paths."""
-    from .compare_docs import comparison_docx, comparison_markdown
-
-    dest.mkdir(parents=True, exist_ok=True)
-    written = []
-    for suffix, data in ((".md", comparison_markdown(comparison).encode("utf-8")), (".docx", comparison_docx(comparison))):
-        written.append(_atomic_write(dest / f"{NAME}{suffix}", data))
-    return written
-
-
-def _atomic_write(path: Path, data: bytes) -> Path:
-    """Temp file in the same folder, then rename: a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise environment_error("E4002", f"cannot write {path.name}: {exc.strerror}", path) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path

@@ -1,0 +1,157 @@
+"""Cross-record rules of validate: every identifier a record uses names a record that exists.
+
+Binding (schema.py) checks each field on its own; these rules check the facts between records, so
+that plan, views and checks may assume them: every batch reports every specification test, every
+id a batch, study, composition row or batch formula uses exists, a study has one result per time
+point, and the lists a table is built from are not empty. `validate` runs them all, reports every
+problem in one run, and gives no `Content` back when any fails, so no later stage ever meets a
+dangling reference (a `KeyError` there would be a traceback instead of a message).
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import Diagnostics
+
+
+def check(content, product_id: str, profile, diags: Diagnostics) -> None:
+    """Every cross-record rule for one merged product; problems go to `diags`."""
+    _check_product(content, product_id, diags)
+    sites = {s.id for s in content.sites}
+    substances = {ds.id: ds for ds in content.drug_substances}
+    substance_batches = {b.id for ds in content.drug_substances for b in ds.batches}
+    for ds in content.drug_substances:
+        _check_owner(ds, f"drug_substances[{ds.id}]", sites, diags)
+    for dp in content.drug_products:
+        path = f"drug_products[{dp.id}]"
+        _check_owner(dp, path, sites, diags)
+        _check_substance_batches(dp, path, substance_batches, diags)
+        _check_composition(dp, path, substances, diags)
+        _check_excipients(dp, path, diags)
+    known = {t.id for t in profile.regional_items}
+    for item in content.regional:
+        if item.id not in known:
+            diags.error("E2502", f"'{item.id}' is not a regional item of {profile.id} (known: {', '.join(sorted(known))})",
+                        item.where("id"), f"regional[{item.id}]")
+
+
+def _check_product(content, product_id: str, diags: Diagnostics) -> None:
+    product = content.product
+    if not product.regions:
+        diags.error("E2509", "lists no region to build for (e.g. [fda, ema, nmpa])", product.where("regions"),
+                    "product.regions")
+    seen = set()
+    for region in product.regions:
+        if region in seen:
+            diags.error("E2512", f"region '{region}' is listed twice (list each region once)", product.where("regions"),
+                        "product.regions")
+        seen.add(region)
+    if product.id != product_id:
+        diags.error("E2501", f"product id '{product.id}' differs from its folder '{product_id}'",
+                    product.where("id"), "product.id")
+    # max_daily_dose is read as a quantity in stage measure (cmc/measure.py, E2513)
+
+
+def _not_empty(items, what: str, origin, path: str, diags: Diagnostics) -> bool:
+    if items:
+        return True
+    diags.error("E2511", f"the list is empty (expected at least one {what})", origin, path)
+    return False
+
+
+def _check_owner(owner, path: str, sites: set, diags: Diagnostics) -> None:
+    for index, role in enumerate(owner.manufacturers):
+        _known(role.site, sites, "site", role.where("site"), f"{path}.manufacturers[{index}].site", diags)
+    spec = owner.specification
+    if spec is not None:
+        _not_empty(spec.tests, "test", spec.where("tests"), f"{path}.specification.tests", diags)
+    if getattr(owner, "strengths", None) is not None:
+        _not_empty(owner.strengths, "strength", owner.where("strengths"), f"{path}.strengths", diags)
+    tests = [t.id for t in spec.tests] if spec else []
+    for batch in owner.batches:
+        _known(batch.site, sites, "site", batch.where("site"), f"{path}.batches[{batch.id}].site", diags)
+        _check_results(batch, tests, f"{path}.batches[{batch.id}].results", diags)
+    if owner.stability is not None:
+        _check_stability(owner, path, tests, diags)
+
+
+def _check_stability(owner, path: str, tests: list[str], diags: Diagnostics) -> None:
+    stability, batches = owner.stability, {b.id for b in owner.batches}
+    _not_empty(stability.studies, "study", stability.where("studies"), f"{path}.stability.studies", diags)
+    for study in stability.studies:
+        where = f"{path}.stability.studies[{study.id}]"
+        _known(study.batch, batches, "batch", study.where("batch"), f"{where}.batch", diags)
+        _not_empty(study.timepoints, "time point", study.where("timepoints"), f"{where}.timepoints", diags)
+        _not_empty(study.results, "test's results", study.where("results"), f"{where}.results", diags)
+        for test, values in study.results.items():
+            _known(test, set(tests), "specification test", study.where(f"results.{test}"), f"{where}.results.{test}",
+                   diags)
+            if len(values) != len(study.timepoints):
+                diags.error("E2503", f"{len(values)} results for {len(study.timepoints)} time points "
+                            "(one per time point; write NT or – where none)", study.where(f"results.{test}"),
+                            f"{where}.results.{test}")
+
+
+def _check_results(batch, tests: list[str], path: str, diags: Diagnostics) -> None:
+    if not tests:
+        diags.error("E2504", "batch results need a specification on the same record", batch.at, path)
+        return
+    for test in batch.results:
+        _known(test, set(tests), "specification test", batch.where(f"results.{test}"), f"{path}.{test}", diags)
+    for test in tests:
+        if test not in batch.results:
+            diags.error("E2505", f"no result for test '{test}' (write 'Not tested' if it was not)",
+                        batch.where("results"), path)
+
+
+def _check_substance_batches(dp, path: str, known: set, diags: Diagnostics) -> None:
+    for batch in dp.batches:
+        for ref in batch.drug_substance_batches:
+            _known(ref, known, "drug-substance batch", batch.where("drug_substance_batches"),
+                   f"{path}.batches[{batch.id}].drug_substance_batches", diags)
+
+
+def _check_composition(dp, path: str, substances: dict, diags: Diagnostics) -> None:
+    strengths = {s.id for s in dp.strengths}
+    for comp in dp.composition:
+        where = f"{path}.composition[{comp.id}]"
+        if bool(comp.standard) == bool(comp.substance) and comp.subtotal != "true":
+            diags.error("E2510", "give either `standard` or `substance` (a drug substance, whose 3.2.S.4.1 "
+                        "specification is then the standard)", comp.at, where)
+        if comp.substance:
+            _check_component_substance(comp, where, substances, diags)
+        for strength in comp.quantities:  # the quantities themselves are read in stage measure (cmc/measure.py)
+            _known(strength, strengths, "strength", comp.where(f"quantities.{strength}"), f"{where}.quantities", diags)
+        for strength in sorted(strengths - set(comp.quantities)):
+            diags.error("E2507", f"no quantity for strength '{strength}'", comp.where("quantities"), f"{where}.quantities")
+    for size in dp.batch_formula:
+        _known(size.strength, strengths, "strength", size.where("strength"),
+               f"{path}.batch_formula[{size.id}].strength", diags)
+
+
+def _check_component_substance(comp, where: str, substances: dict, diags: Diagnostics) -> None:
+    origin = comp.where("substance")
+    if _known(comp.substance, set(substances), "drug substance", origin, f"{where}.substance", diags) and \
+            substances[comp.substance].specification is None:
+        diags.error("E2514", f"drug substance '{comp.substance}' has no specification to cite as this component's "
+                    "standard (add its `specification`, or give `standard` instead)", origin, f"{where}.substance")
+
+
+def _check_excipients(dp, path: str, diags: Diagnostics) -> None:
+    """An excipient described in 3.2.P.4 is one of the components of 3.2.P.1 (the same id)."""
+    components = {c.id for c in dp.composition if not c.substance}
+    if not dp.composition:
+        return
+    for excipient in dp.excipients:
+        if excipient.id not in components:
+            listed = ", ".join(sorted(components)) or "none"
+            diags.error("E2515", f"excipient '{excipient.id}' is not a component of the composition (components that "
+                        f"are not drug substances: {listed})", excipient.where("id"), f"{path}.excipients[{excipient.id}]")
+
+
+def _known(ident: str, known: set, what: str, origin, path: str, diags: Diagnostics) -> bool:
+    if ident in known:
+        return True
+    listed = ", ".join(sorted(known)) or "none defined"
+    diags.error("E2508", f"unknown {what} '{ident}' (expected one of: {listed})", origin, path)
+    return False
