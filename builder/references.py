@@ -9,7 +9,6 @@ dangling reference (a `KeyError` there would be a traceback instead of a message
 """
 from __future__ import annotations
 
-import re
 
 from .errors import Diagnostics
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import NUMBER, Number, Unreadable, normalise
+from .numbers import NUMBER, Number, normalise
 from .quantity import Quantity, parse_quantity
 from .rounding import round_to
 from .units import Units
@@ -67,5 +67,3 @@ def places(number: Number) -> int:
 def is_bare_number(text: str) -> bool:
     return bool(NUMBER.fullmatch(normalise(text).strip()))
 
-
-__all__ = ["Amount", "Unreadable", "in_unit", "matches", "parse_amount", "places", "total", "is_bare_number"]

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import NUMBER, Unreadable, normalise, refuse_ambiguous
-from .quantity import Basis, Quantity, number_at, quantity_at, unit_at
+from .quantity import Basis, Quantity, number_at, quantity_at
 from .units import Units
 from .vocabulary import Vocabulary, phrase_pattern
 
 _NUM = r"[-+]?\d+(?:\.\d+)?"
 _SHARED_POWER = re.compile(rf"\(\s*({_NUM})\s*(–|—|-|～|~|至|to)\s*({_NUM})\s*\)\s*([×xX]\s*10\s*\^\s*[-+]?\d+)")
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
-_RATIO = re.compile(rf"(?<![A-Za-z0-9_.])(\d+(?:\.\d+)?(?:\s*:\s*\d+(?:\.\d+)?)+)(?![A-Za-z0-9_.])")
+_RATIO = re.compile(r"(?<![A-Za-z0-9_.])(\d+(?:\.\d+)?(?:\s*:\s*\d+(?:\.\d+)?)+)(?![A-Za-z0-9_.])")
 _REST_OK = re.compile(r"^[\s.,;:。，；]*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*\d[A-Za-z0-9-]*$")
 _PERCENT_NUMBER = re.compile(rf"({_NUM})\s*%")
@@ -288,5 +288,3 @@ def _skip(text: str, at: int) -> int:
         at += 1
     return at
 
-
-__all__ = ["Bound", "Criterion", "parse", "strip_tags", "unit_at"]

@@ -33,6 +33,7 @@ class Reading:
     style: str = "plain"
     _criteria: dict = field(default_factory=dict)
     _verdicts: dict = field(default_factory=dict)
+    analyses: dict = field(default_factory=dict)   # cmc.stability.analyse, per programme
 
     @property
     def judge(self) -> Judge:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Diagnostic
 from .measure import Reading
-from .verdict import CONFORMS, ERROR, OOS, UNCHECKED
+from .verdict import CONFORMS, ERROR, OOS
 
 
 @dataclass
@@ -153,5 +153,3 @@ def criteria_understood(owners, reading: Reading) -> list[Diagnostic]:
                                             "warning"))
     return found
 
-
-__all__ = ["Pairs", "Tally", "batch_results", "stability_results", "criteria_understood", "UNCHECKED"]

@@ -1,7 +1,7 @@
 """Reported results: what a lab typed, read exactly, or refused with the reason.
 
-A result is one of: a quantity; a censored value (`< 0.05 %`, `> 99.9 %`); a below-limit word (ND,
-BLQ) whose bound is the test's declared LOD/LOQ; unit values or a mean with its range (dissolution);
+A result is one of: a quantity; a censored value (`< 0.05 %`, `> 99.9 %`); a word (ND, BLQ, Negative)
+with the state it states and, for ND/BLQ, the test's declared LOD/LOQ as its bound; unit values or a mean with its range (dissolution);
 a ratio; a text result with the state it states; not evaluated (NT, –). Anything with digits that
 none of these read is `Unreadable`: a content error, because a guess would be a silent error.
 """
@@ -27,13 +27,13 @@ _DIGIT = re.compile(r"\d")
 
 @dataclass(frozen=True)
 class Result:
-    """`kind`: value, censored, below-limit, values, summary, ratio, text or not-evaluated."""
+    """`kind`: value, censored, values, summary, ratio, text or not-evaluated."""
 
     text: str
     kind: str
     quantity: Quantity | None = None
     censor: str = ""                 # censored: lt, le, gt, ge
-    limit: str = ""                  # below-limit: lod or loq
+    limit: str = ""                  # text: lod or loq when it is a below-limit word (ND, BLQ)
     values: tuple = ()               # values: unit values; summary: (mean, low, high)
     state: str | None = None         # text: the state it states
     tags: frozenset = frozenset()
@@ -54,9 +54,6 @@ def read(text: str, vocab: Vocabulary, units: Units, style: str = "plain", as_te
         raise Unreadable(f"'{text}' is not a finite decimal number")
     if as_text or not _DIGIT.search(norm):
         return Result(text, "text", state=state, limit=_limit_word(norm, vocab))
-    below = _limit_word(norm, vocab)
-    if below and vocab.is_one_of(norm, [w for words in vocab.below_limit.values() for w in words]):
-        return Result(text, "below-limit", limit=below, state=state)
     body = apply_style(norm, style)
     refuse_ambiguous(body)
     body, tags = strip_tags(body, vocab)

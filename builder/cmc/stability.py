@@ -73,6 +73,14 @@ def _assay_drift(values, reading: Reading) -> str | None:
 
 
 def analyse(owner, reading: Reading) -> Analysis | None:
+    """Once per programme and pair: the Q1E check and every stability-summary leaf read the same analysis."""
+    key = id(owner)
+    if key not in reading.analyses:
+        reading.analyses[key] = (owner, _analyse(owner, reading))  # the owner is kept so its id stays unique
+    return reading.analyses[key][1]
+
+
+def _analyse(owner, reading: Reading) -> Analysis | None:
     stability = owner.stability
     if stability is None:
         return None

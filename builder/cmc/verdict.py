@@ -142,13 +142,17 @@ class Judge:
         return Verdict(UNCHECKED, f"'{result.text}' is not a number; the criterion needs one")
 
     def _several(self, result: Result, criterion: Criterion) -> Verdict:
+        """Unit values must each conform; of a mean (min–max), only the mean can fail the criterion."""
         verdicts = [self._exact(q, criterion) for q in result.values]
-        if any(v.outcome == OOS for v in verdicts[:1 if result.kind == "summary" else None]):
-            return next(v for v in verdicts if v.outcome == OOS)
+        deciding = verdicts[:1] if result.kind == "summary" else verdicts
+        failed = next((v for v in deciding if v.outcome == OOS), None)
+        if failed is not None:
+            return failed
         if all(v.outcome == CONFORMS for v in verdicts):
             return Verdict(CONFORMS, "", next((v.note for v in verdicts if v.note), ""))
-        return next(v for v in verdicts if v.outcome != CONFORMS) if result.kind == "values" else \
-            Verdict(UNCHECKED, "the mean conforms but the range reaches beyond the criterion")
+        if result.kind == "summary":
+            return Verdict(UNCHECKED, "the mean conforms but the range reaches beyond the criterion")
+        return next(v for v in verdicts if v.outcome != CONFORMS)
 
     def _exact(self, quantity: Quantity, criterion: Criterion) -> Verdict:
         outcome, reason = self._reading(quantity, criterion, self.rounding.rule, False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..markdown import REFERENCE
 from ..ooxml.blocks import Block, Run, bookmark_name, esc
 
 
