@@ -6,31 +6,16 @@ so later stages (cross-section checks, explain, trace) can cite file:line:col.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 
-from .errors import Origin
-from .schema import CTD_NUMBER, SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
+from .nodes import BY_ID as _BY_ID, MD as _MD, NARRATIVE as _NARRATIVE, M, Node  # noqa: F401
+from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
 
-MODALITIES = ("small-molecule", "biologic", "cell-gene-therapy", "mrna-lnp", "adc")
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
 STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
 TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity", "unspecified-impurity",
                    "total-impurities", "dissolution", "uniformity", "water", "microbial", "physical", "other")
-_MD = Text(markdown=True)
-_NARRATIVE = MapOf(CTD_NUMBER, "a CTD section number such as 3.2.S.2.2", _MD)
-_BY_ID = MapOf(SLUG, "an identifier", Text())
-M = dict(frozen=True, kw_only=True)
-
-
-@dataclass(**M)
-class Node:
-    at: Origin = Origin("")
-    origins: dict = dc_field(default_factory=dict, compare=False, repr=False)
-
-    def where(self, name: str) -> Origin:
-        """Where field `name` was written (the record's own position when the field was omitted)."""
-        return self.origins.get(name, self.at)
 
 
 @dataclass(**M)
@@ -38,7 +23,8 @@ class Product(Node):
     id: str = field(Slug(), True, "must equal the product folder name")
     name: str = field(Text(), True, "product name used in page headers")
     inn: str = field(Text(), True, "International Non-proprietary Name")
-    modality: str = field(Choice(*MODALITIES), True)
+    modality: str = field(Slug(), True, "a modality profile in templates/modalities/: small-molecule, biologic, "
+                          "aav-gene-therapy, autologous-cell-therapy, mrna-lnp, adc")
     sponsor: str = field(Text(), True)
     as_of: str = field(Date(), True, "dossier date written into document properties")
     regions: tuple = field(ListOf(Slug()), True, "regions this product is built for")

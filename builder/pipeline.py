@@ -16,6 +16,7 @@ from .cmc.pairs import Tally
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
+from .modality import load_modality
 from .model import Content
 from .ooxml.package import read_package, write_package
 from .ooxml.steps import STEPS, Finish, text_width
@@ -97,15 +98,21 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     content = validate(merged, product, profile, diags)                                            # validate
     if content is None:
         return None
+    modality, profile, modality_sources = (_guard(diags, load_modality, project.templates, content.product, profile,
+                                                  diags) or (None, profile, []))
+    if modality is None:
+        return None
     reading = rules.reading(content, profile)
     if not measure(content, reading, diags):                                                      # measure
         return None
-    leaves = plan(tree, Scope(content, profile, rules=rules, reading=reading), diags)             # plan
+    scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
+    leaves = plan(tree, scope, diags)                                                             # plan
     check_references(leaves, diags)                                                                # resolve
-    found, tally = findings(content, rules, profile, reading)                                      # check
+    found, tally = findings(content, rules, profile, reading, modality)                            # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
+    sources += [(s, "modality") for s in modality_sources]
     sources += [(s, "rules") for s in rules.sources]
     return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally)
 

@@ -73,12 +73,19 @@ def _scope_slot(repeat: str) -> str:
 
 
 def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
-    kind = KINDS.get(spec.kind)
+    rule = scope.modality.leaf(spec.number) if scope.modality is not None else None
+    name = rule.kind if rule is not None and rule.kind else spec.kind
+    kind = KINDS.get(name)
     if kind is None:
-        diags.error("E2401", f"unknown section kind '{spec.kind}'", spec.where("kind"), spec.number)
+        where = rule.where("kind") if rule is not None and rule.kind else spec.where("kind")
+        diags.error("E2401", f"unknown section kind '{name}'", where, spec.number)
         return
     title = scope.profile.title(spec.number, spec.title)
     heading = f"{spec.number} {title}"
+    if rule is not None and rule.need == "not-applicable":
+        _not_applicable(spec, kind, rule, heading, scope, diags)
+        return
+    spec = replace(spec, kind=name, required=("true" if rule.need == "required" else "false")) if rule else spec
     if spec.docs == "many":
         items = [i for i in scope.items(spec.per) if kind.present(replace(scope, item=i), spec.number)]
         for item in items:
@@ -97,6 +104,16 @@ def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics
         owner = scope.owner
         where = owner.at if owner is not None else None
         diags.error("E2402", f"{heading} has no content: {kind.hint(spec.number)}", where, owner_path(scope))
+
+
+def _not_applicable(spec, kind, rule, heading: str, scope: Scope, diags: Diagnostics) -> None:
+    """Never built; content written for it is not dropped in silence."""
+    if spec.docs == "many" or not kind.present(scope, spec.number):
+        return
+    owner = scope.owner
+    why = f": {rule.why}" if rule.why else ""
+    diags.warning("W2406", f"{heading} is not applicable to {scope.modality.name}{why}; its content is not built",
+                  owner.at if owner is not None else rule.at, owner_path(scope))
 
 
 def _join(folder: str, more: str | None) -> str:

@@ -17,6 +17,11 @@ class Scope:
     item: object | None = None
     rules: object | None = None  # cmc.findings.Rules: criteria vocabulary and ICH threshold bands
     reading: object | None = None  # cmc.measure.Reading: how this pair reads quantities
+    modality: object | None = None  # modality.ModalityProfile: leaves, checks and wording of the modality
+
+    def runs(self, check: str) -> bool:
+        """Whether the modality selects `check`: views show a check's tables only where it applies."""
+        return self.modality is not None and self.modality.runs(check)
 
     @property
     def owner(self):

@@ -10,6 +10,7 @@ import pytest
 
 from builder.errors import Diagnostics
 from builder.merge import apply_overlay, combine_core
+from builder.modality import load_modality
 from builder.plan import plan
 from builder.profile import load_profile
 from builder.scope import Scope
@@ -33,7 +34,11 @@ def prepare_text(core: str, overlay: str | None = None, region: str = "fda"):
         merged = apply_overlay(merged, source(overlay, f"content/p/{region}.yaml"), diags)
     profile, _ = load_profile(REPO / "templates", region, diags)
     content = validate(merged, "p", profile, diags)
-    leaves = plan(load_tree(REPO / "templates", diags), Scope(content, profile), diags) if content else ()
+    modality = None
+    if content is not None:
+        modality, profile, _ = load_modality(REPO / "templates", content.product, profile, diags)
+    scope = Scope(content, profile, modality=modality)
+    leaves = plan(load_tree(REPO / "templates", diags), scope, diags) if content and modality else ()
     return content, leaves, diags
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 from ..source import load_file
-from . import checks, pairs, stability
+from . import checks, pairs
+from .catalogue import CHECKS
+from .registry import CheckContext
 from .measure import Reading
 from .rounding import Rounding
 from .units import Units, load_units
@@ -41,21 +43,24 @@ class Rules:
         return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain")
 
 
-def findings(content, rules: Rules, profile=None, reading: Reading | None = None) -> tuple[list[Diagnostic], pairs.Tally]:
-    """Every cross-section finding (justified where the content says why) and the tally of verdicts."""
+def findings(content, rules: Rules, profile=None, reading: Reading | None = None,
+             modality=None) -> tuple[list[Diagnostic], pairs.Tally]:
+    """Every result judged against its criterion, then the checks the modality profile names, in its
+    order (content checks, then owner checks per substance and product); justified where the content
+    says why. Without a modality profile only results and criteria are checked."""
     reading = reading or rules.reading(content, profile)
     owners = list(checks.owners(content))
     judged = pairs.Pairs(reading)
     pairs.batch_results(content, judged, owners)
     pairs.stability_results(content, judged, owners)
     found = judged.found + pairs.criteria_understood(owners, reading)
-    found += checks.release_and_shelf_life(content, reading) + checks.composition_totals(content, reading)
-    found += checks.impurity_limits(content, rules.bands, reading)
+    selected = [CHECKS[name] for name in (modality.checks if modality is not None else ()) if name in CHECKS]
+    ctx = CheckContext(content, rules, profile, reading, modality)
+    for check in (c for c in selected if not c.per_owner):
+        found += check.run(ctx)
     for owner, path, _ in owners:
-        found += stability.significant_changes(owner, path, reading)
-        found += stability.q1e_ceiling(owner, path, reading)
-        found += stability.period_and_time_points(owner, path, reading)
-        found += stability.long_term_conditions(owner, path, profile.stability_long_term if profile else ())
+        for check in (c for c in selected if c.per_owner):
+            found += check.run(ctx, owner, path)
     return justify(found, content), judged.tally
 
 

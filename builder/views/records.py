@@ -51,7 +51,7 @@ def _impurity_blocks(scope, number, ctx: DocContext):
         simple_table(ctx, labelled(scope, "impurity", "origin", "control"), rows, [3, 3, 4])]
     dose_text = scope.content.product.max_daily_dose
     dose = dose_mg(dose_text, scope.reading) if dose_text and scope.reading else None
-    if dose is None or scope.rules is None:
+    if dose is None or scope.rules is None or not scope.runs("q3-impurity-thresholds"):
         return out
     material = "drug_substance" if scope.product is None else "drug_product"
     limits = thresholds(scope.rules.bands, material, dose)

@@ -38,15 +38,17 @@ def _span(scope, study, months: bool) -> str:
 
 
 def _conclusions(scope, stability) -> list:
-    """What the data support, in the region's words, from the same analysis the checks use; a sentence
-    about the accelerated condition only when an accelerated study exists."""
+    """What the data support, in the region's words, from the same analysis the checks use. The
+    accelerated sentence only when an accelerated study exists and the modality reads it in the Q1A(R2)
+    sense; the Q1E sentence only when the modality extrapolates by Q1E (never under Q5C)."""
     analysis = analyse(scope.owner, scope.reading) if scope.reading else None
     if analysis is None or analysis.months is None:
         return []
+    design = scope.modality.stability if scope.modality is not None else None
     sentences = [scope.label("stability_months", months=months_text(analysis.months))]
-    if analysis.has_accelerated:
+    if analysis.has_accelerated and design is not None and design.accelerated == "significant-change":
         sentences.append(scope.label("stability_change" if analysis.accelerated_change else "stability_no_change"))
-    if analysis.ceiling is not None:
+    if analysis.ceiling is not None and design is not None and design.extrapolation == "q1e":
         sentences.append(scope.label("stability_ceiling", ceiling=months_text(analysis.ceiling), period=stability.period))
     return [paragraph([Run(" ".join(sentences))])]
 
