@@ -7,6 +7,8 @@ summaries map a changed value to the leaves it appears in; `trace` lists a leaf'
 """
 from __future__ import annotations
 
+import re
+
 _NARRATIVE = "narrative.{number}"
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -32,6 +34,10 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "batch-formula": ("batch_formula", "composition", "strengths", _NARRATIVE),
     "stability-summary": ("stability", "batches", _NARRATIVE),
     "stability-data": ("stability.studies", "specification.tests", "batches", _NARRATIVE),
+    "composition-and-dose": ("composition", "strengths", "lnp", "dosing", _NARRATIVE),
+    "process-and-custody": ("process", "custody", "batches[*].number", "batches[*].chain_of_identity", _NARRATIVE),
+    "specification-and-release": ("specification", "release_strategy", _NARRATIVE),
+    "batch-analyses-and-lots": ("batches", "specification.tests", "dosing", _NARRATIVE, "@content.sites"),
 }
 ALWAYS = ("product.name",)  # every page header names the product
 
@@ -76,5 +82,12 @@ def leaf_prefixes(leaf) -> list[str]:
 
 
 def renders(leaf, path: str) -> bool:
-    """True when the value at `path` is one `leaf` renders."""
-    return any(path == p or path.startswith(p + ".") or path.startswith(p + "[") for p in leaf_prefixes(leaf))
+    """True when the value at `path` is one `leaf` renders; `[*]` in a prefix stands for any record id."""
+    return any(_under(path, p) for p in leaf_prefixes(leaf))
+
+
+def _under(path: str, prefix: str) -> bool:
+    if "[*]" in prefix:
+        pattern = re.escape(prefix).replace(re.escape("[*]"), r"\[[^\]]+\]")
+        return re.match(pattern + r"(?:$|[.\[])", path) is not None
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")

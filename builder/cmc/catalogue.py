@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import checks, coverage, stability  # noqa: F401  (coverage registers its check)
 from .registry import CHECKS, CheckContext, content_check, owner_check
+from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register themselves)
 
 
 @content_check("release-and-shelf-life")

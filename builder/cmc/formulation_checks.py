@@ -1,0 +1,154 @@
+"""Arithmetic of two formulations a mass table cannot check (regions.md §6.2, §6.3).
+
+mRNA-LNP: the lipids' molar ratios add up to 100 % within the rounding of the stated figures, the
+N/P ratio is stated, and where molar masses are given the composition's masses give the same molar
+ratios. ADC: each lot's drug-load distribution adds up to 100 %, and the average DAR it implies
+(Σ n × %DARn / 100) agrees with the average DAR reported. Exact decimals; a figure stands for
+itself ± half its last digit.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..errors import Diagnostic
+from .amounts import parse_amount
+from .attributes import tests_of
+from .numbers import Unreadable
+from .registry import CheckContext, content_check, owner_check
+from .results import read
+from .spans import interval, overlap, show, value_in
+
+AVERAGE_DAR = "average-dar"
+HUNDRED = (Decimal(100), Decimal(100))
+
+
+def percent(text: str, reading):
+    """`50.0`, `50.0 %`, `50.0 mol %` → the interval it stands for, in %."""
+    quantity = reading.quantity(text.replace("mol", "").strip())
+    return interval(quantity, "percent" if quantity.unit else "", reading.units)
+
+
+def _sum(intervals: list) -> tuple[Decimal, Decimal]:
+    return sum((i[0] for i in intervals), Decimal(0)), sum((i[1] for i in intervals), Decimal(0))
+
+
+@content_check("lipid-composition")
+def lipid_composition(ctx: CheckContext):
+    """Molar ratios add up to 100 % (F4951), the N/P ratio is stated (F4952), a drug product has its lipid
+    composition (F4953), and the composition's masses give the stated molar ratios (F4954)."""
+    found = []
+    for dp in ctx.content.drug_products:
+        path = f"drug_products[{dp.id}]"
+        if dp.lnp is None:
+            found.append(Diagnostic("F4953", f"{dp.name} states no lipid composition (`lnp`: lipids with molar "
+                                    "ratios and the N/P ratio)", dp.at, f"{path}.lnp"))
+            continue
+        lnp = dp.lnp
+        shares = [percent(lipid.molar_percent, ctx.reading) for lipid in lnp.lipids]
+        total = _sum(shares)
+        if not overlap(total, HUNDRED):
+            stated = sum((ctx.reading.quantity(_bare(l.molar_percent)).value for l in lnp.lipids), Decimal(0))
+            found.append(Diagnostic("F4951", f"the molar ratios of the lipids add up to {stated:f} %, not 100 % "
+                                    f"(within their rounding: {total[0]:f} % to {total[1]:f} %)",
+                                    lnp.where("lipids"), f"{path}.lnp.lipids"))
+        if not lnp.np_ratio:
+            found.append(Diagnostic("F4952", "the N/P ratio (ionisable-lipid amine to RNA phosphate) is not stated",
+                                    lnp.at, f"{path}.lnp.np_ratio"))
+        found += _molar_from_mass(ctx, dp, path)
+    return found
+
+
+def _bare(text: str) -> str:
+    return text.replace("mol", "").replace("%", "").strip()
+
+
+def _molar_from_mass(ctx, dp, path: str) -> list[Diagnostic]:
+    """mol % of lipid i = (mᵢ/Mᵢ) / Σ(mⱼ/Mⱼ), bounded by the rounding of every mass; a warning (the masses
+    are per dose, rounded, and the molar masses nominal)."""
+    lipids = dp.lnp.lipids
+    if not lipids or not all(l.molar_mass for l in lipids):
+        return []
+    rows = {c.id: c for c in dp.composition}
+    found = []
+    for strength in dp.strengths:
+        moles = _moles(ctx, lipids, rows, strength.id)
+        if moles is None:
+            continue
+        low_total, high_total = _sum(list(moles.values()))
+        for lipid in lipids:
+            low, high = moles[lipid.id]
+            computed = (low * 100 / (high_total - high + low), high * 100 / (low_total - low + high))
+            if not overlap(computed, percent(lipid.molar_percent, ctx.reading)):
+                mid = (low + high) * 100 / (low_total + high_total)
+                found.append(Diagnostic("F4954", f"{rows[lipid.id].component}: the composition of {strength.label} "
+                                        f"gives {show(mid)} mol % ({computed[0]:.2f} to {computed[1]:.2f} within the "
+                                        f"rounding of the masses), not the {lipid.molar_percent} stated",
+                                        lipid.where("molar_percent"), f"{path}.lnp.lipids[{lipid.id}].molar_percent",
+                                        "warning"))
+    return found
+
+
+def _moles(ctx, lipids, rows: dict, strength: str) -> dict | None:
+    """Each lipid's amount of substance per unit (low, high), or None when a mass cannot be read as one."""
+    units, moles = ctx.reading.units, {}
+    for lipid in lipids:
+        row = rows.get(lipid.id)
+        text = row.quantities.get(strength) if row is not None else None
+        if text is None:
+            return None
+        try:
+            amount = parse_amount(text, units)
+        except Unreadable:
+            return None
+        mass = interval(amount.quantity, "milligram", units) if amount.kind == "quantity" else None
+        molar = ctx.reading.quantity(lipid.molar_mass)
+        per_mole = value_in(molar, "milligram / millimole", units)
+        if mass is None or not per_mole:
+            return None
+        moles[lipid.id] = (mass[0] / per_mole, mass[1] / per_mole)
+    return moles
+
+
+@owner_check("drug-load-distribution")
+def drug_load_distribution(ctx: CheckContext, owner, path: str):
+    """Every lot of a conjugate has its drug-load distribution (F4963), adding up to 100 % (F4961), and it
+    gives the average DAR reported (F4962)."""
+    tests = tests_of(owner.specification, ctx.modality, AVERAGE_DAR)
+    if not tests:
+        return []
+    found = []
+    for batch in owner.batches:
+        where = f"{path}.batches[{batch.id}]"
+        if not batch.drug_load:
+            found.append(Diagnostic("F4963", f"batch {batch.number} states no drug-load distribution (`drug_load`: "
+                                    "% of each drug load, DAR0, DAR2 …)", batch.at, f"{where}.drug_load"))
+            continue
+        shares = {int(n): percent(text, ctx.reading) for n, text in batch.drug_load.items()}
+        total = _sum(list(shares.values()))
+        if not overlap(total, HUNDRED):
+            stated = sum((ctx.reading.quantity(_bare(t)).value for t in batch.drug_load.values()), Decimal(0))
+            found.append(Diagnostic("F4961", f"batch {batch.number}: the drug-load distribution adds up to {stated:f} %, "
+                                    f"not 100 %", batch.where("drug_load"), f"{where}.drug_load"))
+            continue
+        found += _average(ctx, batch, tests[0], shares, where)
+    return found
+
+
+def _average(ctx, batch, test, shares: dict, where: str) -> list[Diagnostic]:
+    text = batch.results.get(test.id, "")
+    try:
+        result = read(text, ctx.reading.vocab, ctx.reading.units, ctx.reading.style)
+    except Unreadable:
+        return []
+    if result.kind != "value" or result.quantity.unit:
+        return []
+    implied = (sum((n * s[0] for n, s in shares.items()), Decimal(0)) / 100,
+               sum((n * s[1] for n, s in shares.items()), Decimal(0)) / 100)
+    reported = interval(result.quantity, "", ctx.reading.units)
+    if overlap(implied, reported):
+        return []
+    mid = (implied[0] + implied[1]) / 2
+    return [Diagnostic("F4962", f"batch {batch.number}: the drug-load distribution gives an average DAR of "
+                       f"{show(mid)} ({implied[0]:.2f} to {implied[1]:.2f} within its rounding), but {test.test} "
+                       f"reports {text}", batch.where(f"results.{test.id}"), f"{where}.results.{test.id}",
+                       "warning")]
