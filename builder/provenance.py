@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 
 _NARRATIVE = "narrative.{number}"
+# What a batch-analysis table prints of each batch (not its chain of identity or drug load).
+_BATCH_ROWS = tuple(f"batches[*].{name}" for name in ("number", "size", "scale", "manufactured", "site", "use",
+                                                      "drug_substance_batches", "results"))
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "narrative": (_NARRATIVE,),
@@ -29,15 +32,16 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "procedure-validation": ("@item.title", "@item.validation", _NARRATIVE),
     "specification": ("specification", _NARRATIVE),
     "excipient-specification": ("specification", "name", "standard", _NARRATIVE),
-    "batch-analyses": ("batches", "specification.tests", _NARRATIVE, "@content.sites"),
+    "batch-analyses": (*_BATCH_ROWS, "specification.tests", _NARRATIVE, "@content.sites"),
     "composition": ("composition", "strengths", _NARRATIVE),
     "batch-formula": ("batch_formula", "composition", "strengths", _NARRATIVE),
-    "stability-summary": ("stability", "batches", _NARRATIVE),
-    "stability-data": ("stability.studies", "specification.tests", "batches", _NARRATIVE),
+    "stability-summary": ("stability", "batches[*].number", _NARRATIVE),
+    "stability-data": ("stability.studies", "specification.tests", "batches[*].number", _NARRATIVE),
     "composition-and-dose": ("composition", "strengths", "lnp", "dosing", _NARRATIVE),
     "process-and-custody": ("process", "custody", "batches[*].number", "batches[*].chain_of_identity", _NARRATIVE),
     "specification-and-release": ("specification", "release_strategy", _NARRATIVE),
-    "batch-analyses-and-lots": ("batches", "specification.tests", "dosing", _NARRATIVE, "@content.sites"),
+    "batch-analyses-and-lots": (*_BATCH_ROWS, "batches[*].drug_load", "batches[*].chain_of_identity.body_weight",
+                                "specification.tests", "dosing", _NARRATIVE, "@content.sites"),
 }
 ALWAYS = ("product.name",)  # every page header names the product
 

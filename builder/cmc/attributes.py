@@ -41,7 +41,8 @@ def tests_of(spec, modality, ident: str) -> list:
 
 
 def applies(found, material: str) -> bool:
-    return found.applies_to in ("", "both", material)
+    """An attribute without `applies_to` applies to both drug substance and drug product."""
+    return (found.applies_to or "both") in ("both", material)
 
 
 def not_evaluated(text: str, reading) -> bool:

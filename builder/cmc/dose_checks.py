@@ -61,8 +61,11 @@ def _fill(ctx, presentation, strength, where: str) -> list[Diagnostic]:
     if overlap(made, content):
         return []
     exact = concentration.value * volume.value / concentration.frame()[1]
+    stated = reading.quantity(presentation.content).frame()[0]
+    factor = units.factor(product_unit, stated)
+    shown = show(exact * factor, units.show(stated)) if factor is not None else show(exact, units.show(product_unit))
     return [Diagnostic("F4921", f"presentation {presentation.id}: {presentation.concentration} × "
-                       f"{volume_text(presentation, strength)} = {show(exact, units.show(product_unit))}, not the "
+                       f"{volume_text(presentation, strength)} = {shown}, not the "
                        f"{presentation.content} stated (even within the rounding of the stated figures)",
                        presentation.where("content"), f"{where}.content")]
 
