@@ -106,7 +106,8 @@ def _batch(batch, path: str, modality, events, reading, diags: Diagnostics) -> N
         return
     if chain.body_weight:
         _read(chain, "body_weight", f"{path}.chain_of_identity", diags, lambda: reading.quantity(chain.body_weight),
-              lambda q: value_in(q, "kilogram", reading.units) is not None, "a body weight such as 72.4 kg")
+              lambda q: value_in(q, "kilogram", reading.units) is not None and q.value > 0,
+              "a body weight such as 72.4 kg")
     for event in chain.events:
         _event_name(event.id, events, modality, event.where("id"), f"{path}.chain_of_identity.events[{event.id}]",
                     diags)
@@ -118,20 +119,24 @@ def _is_percent(quantity, reading) -> bool:
 
 def _dosing(dosing, path: str, reading, diags: Diagnostics) -> None:
     units = reading.units
-    _read(dosing, "dose", path, diags, lambda: read_span(dosing.dose, reading), lambda s: s.low.value <= s.high.value,
+    _read(dosing, "dose", path, diags, lambda: read_span(dosing.dose, reading),
+          lambda s: 0 < s.low.value <= s.high.value,
           "a dose such as 1.1 × 10^14 vg/kg or 1.0 × 10^6 to 2.5 × 10^6 CAR+ T cells/kg")
     if dosing.body_weight:
         _read(dosing, "body_weight", path, diags, lambda: read_span(dosing.body_weight, reading),
-              lambda s: value_in(s.high, "kilogram", units) is not None, "body weights such as 2.6 kg to 21.0 kg")
+              lambda s: value_in(s.high, "kilogram", units) is not None and s.low.value > 0,
+              "body weights such as 2.6 kg to 21.0 kg")
     if dosing.max_dose:
-        _read(dosing, "max_dose", path, diags, lambda: reading.quantity(dosing.max_dose), lambda q: q.unit is not None,
+        _read(dosing, "max_dose", path, diags, lambda: reading.quantity(dosing.max_dose),
+              lambda q: q.unit is not None and q.value > 0,
               "a dose with its unit, e.g. 2.5 × 10^8 CAR+ T cells")
     for presentation in dosing.presentations:
         where = f"{path}.presentations[{presentation.id}]"
         for name in ("content", "concentration", "volume"):
             if getattr(presentation, name):
                 _read(presentation, name, where, diags, lambda n=name: reading.quantity(getattr(presentation, n)),
-                      lambda q: q.unit is not None, "a quantity with its unit, e.g. 2.0 × 10^13 vg/mL or 5.5 mL")
+                      lambda q: q.unit is not None and q.value > 0,
+                      "a positive quantity with its unit, e.g. 2.0 × 10^13 vg/mL or 5.5 mL")
 
 
 def _lnp(lnp, path: str, reading, diags: Diagnostics) -> None:
@@ -141,7 +146,8 @@ def _lnp(lnp, path: str, reading, diags: Diagnostics) -> None:
               lambda q: _is_percent(q, reading), "a molar percentage such as 50.0 or 50.0 %")
         if lipid.molar_mass:
             _read(lipid, "molar_mass", where, diags, lambda l=lipid: reading.quantity(l.molar_mass),
-                  lambda q: value_in(q, "gram / mole", reading.units) is not None, "a molar mass such as 710.2 g/mol")
+                  lambda q: value_in(q, "gram / mole", reading.units) is not None and q.value > 0,
+                  "a molar mass such as 710.2 g/mol")
     if lnp.np_ratio:
         _read(lnp, "np_ratio", path, diags, lambda: reading.quantity(lnp.np_ratio),
               lambda q: q.unit is None and q.value > 0, "a ratio such as 6.0 (a positive number)")

@@ -405,3 +405,29 @@ def test_titre_and_full_capsids_on_every_aav_lot(project):
 
 def test_an_unreadable_dose_is_a_content_error(project):
     assert "expected a dose" in only(aav(project, ("dose: 1.1 × 10^14 vg/kg", "dose: lots")), "E2621")[0].message
+
+
+# -- bad input in the modality records: positioned content errors, never a traceback --------------------------
+@pytest.mark.parametrize("product, rel, old, new, code", [
+    ("examcel", CART, "body_weight: 72.4 kg", "body_weight: 0 kg", "E2621"),
+    ("examcel", CART, "body_weight: 72.4 kg", "body_weight: heavy", "E2621"),
+    ("examcel", CART, "within: 48 hours", "within: soon", "E2621"),
+    ("examcel", CART, "within: 48 hours", "within: 48 mL", "E2621"),
+    ("examcel", CART, "time: 2025-03-14 10:10", "time: 2025-03-14 25:10", "E2208"),
+    ("examcel", CART, "time: 2025-03-14 10:10", "time: 14/03/2025", "E2208"),
+    ("examcel", CART, "dose: 1.0 × 10^6 to 2.5 × 10^6 CAR+ T cells/kg", "dose: 0 to 2.5 × 10^6 CAR+ T cells/kg", "E2621"),
+    ("examcel", CART, "max_dose: 2.5 × 10^8 CAR+ T cells", "max_dose: 0 CAR+ T cells", "E2621"),
+    ("examcel", CART, "start: collection, end: receipt-at-manufacturer", "start: collection, end: arrival", "E2542"),
+    ("examvax", MRNA, "molar_mass: 386.7 g/mol", "molar_mass: 0 g/mol", "E2621"),
+    ("examvax", MRNA, 'molar_percent: "38.5"', "molar_percent: 38.5 mg", "E2621"),
+    ("examvax", MRNA, "content: 50 µg, max_containers", "content: 0 µg, max_containers", "E2621"),
+    ("examvax", MRNA, "strength: dose, concentration", "strength: vial, concentration", "E2508"),
+    ("examvax", MRNA, "- {id: dspc, role: phospholipid", "- {id: dspc-x, role: phospholipid", "E2508"),
+    ("examadc", ADC, '"8": 7.6 %}', '"8": seven}', "E2621"),
+    ("examadc", ADC, '"8": 7.6 %}', '"88x": 7.6 %}', "E2210"),
+])
+def test_bad_modality_input_is_a_content_error_at_its_line(project, product, rel, old, new, code):
+    root = project(product)
+    line = edit(root, rel, old, new)
+    errors = [d for d in diagnostics(root, product) if d.code == code]
+    assert errors and errors[0].origin.line == line, [str(d) for d in diagnostics(root, product)]

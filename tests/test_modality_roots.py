@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -165,3 +166,36 @@ def test_nmpa_modality_leaves_print_no_english_label(built):
     for number in sorted(numbers & {"3.2.P.1", "3.2.P.3.3", "3.2.P.5.1", "3.2.P.5.4", "3.2.S.4.4"}):
         text = leaf_text(root, product, "nmpa", number)
         assert not [label for label in labels if label in text], number
+
+
+MODALITY_LEAVES = ("3.2.P.1", "3.2.P.3.3", "3.2.P.5.1", "3.2.P.5.4", "3.2.S.4.4")
+
+
+def test_openxml_audit_finds_no_errors_in_the_modality_leaves(built):
+    from openxml_audit import OpenXmlValidator, ValidationSeverity
+
+    name, root, _ = built
+    product, validator = PRODUCTS[name], OpenXmlValidator()
+    for region in REGIONS:
+        for leaf in manifest(root, product, region)["leaves"]:
+            if leaf["number"] in MODALITY_LEAVES:
+                result = validator.validate(root / "output" / product / region / leaf["path"])
+                errors = [str(e) for e in result.errors if e.severity == ValidationSeverity.ERROR]
+                assert not errors, (leaf["path"], errors[:3])
+
+
+def test_libreoffice_converts_the_modality_leaves_of_each_region_to_pdf(built, tmp_path, soffice):
+    name, root, _ = built
+    product, sample = PRODUCTS[name], []
+    for region in REGIONS:
+        for leaf in manifest(root, product, region)["leaves"]:
+            if leaf["number"] in MODALITY_LEAVES:
+                target = tmp_path / f"{region}-{leaf['number'].replace('.', '-')}.docx"
+                shutil.copy(root / "output" / product / region / leaf["path"], target)
+                sample.append(target)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, sample)], check=True, capture_output=True,
+                   timeout=300)
+    for docx_file in sample:  # soffice exits 0 even when a file fails to load: check each PDF
+        pdf = tmp_path / "pdf" / (docx_file.stem + ".pdf")
+        assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000, pdf.name

@@ -103,8 +103,8 @@ def _moles(ctx, lipids, rows: dict, strength: str) -> dict | None:
         mass = interval(amount.quantity, "milligram", units) if amount.kind == "quantity" else None
         molar = ctx.reading.quantity(lipid.molar_mass)
         per_mole = value_in(molar, "milligram / millimole", units)
-        if mass is None or not per_mole:
-            return None
+        if mass is None or not per_mole or mass[0] <= 0:
+            return None  # a mass of (about) nothing gives no molar ratio to compare
         moles[lipid.id] = (mass[0] / per_mole, mass[1] / per_mole)
     return moles
 
