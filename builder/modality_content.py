@@ -64,7 +64,11 @@ def _owners(content):
 
 
 def _profile_units(modality, reading, diags: Diagnostics) -> None:
-    for index, attribute in enumerate(modality.release_attributes):
+    """What the profile itself must make readable: its units, and the events its custody check needs."""
+    if modality.runs("chain-of-identity") and modality.custody is None:
+        diags.error("E2343", "check 'chain-of-identity' needs the profile's `custody.events` (the events every lot "
+                    "records, in order)", modality.where("checks"), "checks")
+    for attribute in modality.release_attributes:
         if not attribute.unit:
             continue
         try:

@@ -173,3 +173,16 @@ def test_a_region_that_does_not_word_the_new_modality_is_told(allogeneic):
     prepare(Project(allogeneic), ["examcel"], ["nmpa"], diags=diags)
     codes = [d.code for d in diags.items]
     assert codes.count("W2342") == 10 and codes.count("W2314") == 1
+
+
+def test_a_profile_selecting_the_custody_check_without_events_is_refused(allogeneic):
+    profile = allogeneic / "templates/modalities/allogeneic-cell-therapy.yaml"
+    text = profile.read_text(encoding="utf-8")
+    start, end = text.index("custody:\n"), text.index("stability:\n")
+    profile.write_text(text[:start] + text[end:], encoding="utf-8")
+    (allogeneic / "templates/nmpa/modalities/allogeneic-cell-therapy.yaml").write_text(
+        NMPA_WORDS[NMPA_WORDS.index("labels:"):], encoding="utf-8")
+    diags = Diagnostics()
+    with pytest.raises(DossierError):
+        prepare(Project(allogeneic), ["examcel"], ["fda"], diags=diags)
+    assert [d.origin.path for d in diags.items if d.code == "E2343"] == ["templates/modalities/allogeneic-cell-therapy.yaml"]

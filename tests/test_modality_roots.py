@@ -128,6 +128,8 @@ def test_car_t_dose_of_each_lot_is_computed_per_kg_in_3_2_p_5_4(car_t):
     assert "Dose of each lot (Labeled dose: 1.0 × 10^6 to 2.5 × 10^6 CAR+ T cells/kg)" in text
     assert "EXC-24-0012 | 72.4 kg | 1.5 × 10^8 CAR+ T cells | 2.07 × 10^6 cells/kg" in text
     assert "EXC-PPQ-01 | – | 2.2 × 10^8 CAR+ T cells | –" in text
+    hold = leaf_text(root, "examcel", "fda", "3.2.S.7.1")  # a shelf life in hours
+    assert "Expiration dating period: 24 hours." in hold and "0–24 h" in hold
     p1 = leaf_text(root, "examcel", "ema", "3.2.P.1")
     assert "Labelled dose | 1.0 × 10^6 to 2.5 × 10^6 CAR+ T cells/kg" in p1 and "Body weight | 40 kg to 150 kg" in p1
 
