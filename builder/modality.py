@@ -135,13 +135,18 @@ def _labels(modality: ModalityProfile, profile, regional, diags: Diagnostics) ->
             diags.warning("W2315", f"modality label '{key}' is also a region label, and the region's wording "
                           f"is used; give the modality's wording a key of its own", modality.where("labels"),
                           f"labels.{key}")
-    if profile.language != modality.language:
+    if _primary(profile.language) != _primary(modality.language):
         base_language = {k for k in modality.labels if k not in own and k not in profile.labels}
         for key in sorted(base_language):
             diags.warning("W2314", f"modality '{modality.id}' label '{key}' has no {profile.language} wording; "
                           f"add it to templates/{profile.id}/{FOLDER}/{modality.id}.yaml",
                           modality.where("labels"), f"labels.{key}")
     return merged
+
+
+def _primary(tag: str) -> str:
+    """en-US and en-GB both read English labels; zh-CN does not."""
+    return tag.split("-")[0].casefold()
 
 
 def _keys(root, name: str) -> list[str]:

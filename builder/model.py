@@ -13,7 +13,7 @@ from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Te
 
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
-STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
+STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use", "freeze-thaw", "shipping")
 TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity", "unspecified-impurity",
                    "total-impurities", "dissolution", "uniformity", "water", "microbial", "physical", "other")
 
