@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from .nodes import BY_ID as _BY_ID, MD as _MD, NARRATIVE as _NARRATIVE, M, Node  # noqa: F401
 from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
+from .model_comparability import Comparability  # noqa: F401  (3.2.S.2.6 / 3.2.P.2, ICH Q5E)
+from .model_safety import SafetyEvaluation  # noqa: F401  (3.2.A.2, ICH Q5A(R2))
 
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
@@ -190,6 +192,8 @@ class DrugSubstance(Node):
     reference_standards: tuple = field(Records(ReferenceStandard))
     container_closure: tuple = field(Records(ContainerComponent))
     stability: Stability | None = field(Record(Stability))
+    comparability: tuple = field(Records(Comparability), False, "manufacturing changes and their ICH Q5E "
+                                 "comparability studies (3.2.S.2.6)")
 
 
 @dataclass(**M)
@@ -253,6 +257,8 @@ class DrugProduct(Node):
     reference_standards: tuple = field(Records(ReferenceStandard))
     container_closure: tuple = field(Records(ContainerComponent))
     stability: Stability | None = field(Record(Stability))
+    comparability: tuple = field(Records(Comparability), False, "manufacturing changes and their ICH Q5E "
+                                 "comparability studies (3.2.P.2)")
 
 
 @dataclass(**M)
@@ -271,7 +277,8 @@ class AppendixItem(Node):
 @dataclass(**M)
 class Appendices(Node):
     facilities: tuple = field(Records(AppendixItem))
-    adventitious_agents: tuple = field(Records(AppendixItem))
+    adventitious_agents: tuple = field(Records(SafetyEvaluation), False, "3.2.A.2: narrative, and for biologics "
+                                       "cell-bank testing and viral clearance")
     novel_excipients: tuple = field(Records(AppendixItem))
 
 

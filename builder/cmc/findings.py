@@ -12,6 +12,7 @@ from ..errors import Diagnostic
 from ..source import load_file
 from . import checks, pairs
 from .catalogue import CHECKS
+from .clearance import ClearanceRules, load_rules as load_clearance_rules
 from .registry import CheckContext
 from .measure import Reading
 from .rounding import Rounding
@@ -30,12 +31,15 @@ class Rules:
     units: Units
     bands: dict
     sources: tuple = ()  # the files read, for the manifest
+    clearance: ClearanceRules | None = None  # ICH Q5A(R2) thresholds (viral-safety.yaml)
 
     @classmethod
     def load(cls, templates: Path) -> "Rules":
         criteria, units, bands = (load_file(templates / "common" / name, f"{templates.name}/common/{name}")
                                   for name in RULE_FILES)
-        return cls(load_vocabulary(criteria), load_units(units), load_bands(bands), (criteria, units, bands))
+        clearance, clearance_source = load_clearance_rules(templates)
+        return cls(load_vocabulary(criteria), load_units(units), load_bands(bands),
+                   (criteria, units, bands, clearance_source), clearance)
 
     def reading(self, content, profile=None) -> Reading:
         """How this pair's quantities are read: the region's rounding, the product's number style."""

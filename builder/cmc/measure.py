@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..errors import Diagnostics
 from .amounts import parse_amount
+from .clearance import measure_clearance
 from .criteria import Criterion, parse, strip_tags
 from .numbers import Unreadable, normalise
 from .quantity import Quantity, parse_quantity
@@ -85,6 +86,7 @@ def measure(content, reading: Reading, diags: Diagnostics) -> bool:
             _stability(owner.stability, f"{path}.stability", reading, diags)
     for dp in content.drug_products:
         _composition(dp, f"drug_products[{dp.id}]", reading, diags)
+    measure_clearance(content, reading, diags)
     return len(diags.errors) == before
 
 
