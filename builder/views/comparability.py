@@ -31,7 +31,7 @@ def _study(scope, study, ctx: DocContext) -> list:
     if study.protocol is not None:
         facts.append(scope.label("comparability_protocol", reference=study.protocol.reference,
                                  date=study.protocol.approved))
-    out = [paragraph([Run(study.change)], "Heading2"), paragraph([Run(scope.label("list_separator").join(facts))])]
+    out = [paragraph([Run(study.change)], "Heading2"), paragraph([Run("\n".join(facts))])]
     out += narrative_blocks(study.narrative, ctx)
     out += _lots(scope, study, ctx)
     out += _results(scope, study, ctx)
@@ -43,23 +43,25 @@ def _ordered(study) -> list:
 
 
 def _lots(scope, study, ctx: DocContext) -> list:
-    """Lot | role | scale | site | manufactured: only when a lot states more than its number."""
-    lots = _ordered(study)
-    if not any(lot.scale or lot.site or lot.manufactured for lot in lots):
+    """Lot | role | scale | site | manufactured, from the lot or else the batch it is: only when some lot
+    states more than its number."""
+    owner = scope.owner
+    facts = [(lot, _facts(owner, lot)) for lot in _ordered(study)]
+    if not any(any(values) for _, values in facts):
         return []
     sites = {s.id: s.name for s in scope.content.sites}
-    owner = scope.owner
-    rows = [[cell(lot_number(owner, lot)), cell(scope.label(lot.role.replace("-", "_"))), cell(lot.scale or "–"),
-             cell(sites.get(lot.site, lot.site) or "–"), cell(lot.manufactured or _batch_date(owner, lot))]
-            for lot in lots]
+    rows = [[cell(lot_number(owner, lot)), cell(scope.label(lot.role.replace("-", "_"))), cell(scale or "–"),
+             cell(sites.get(site, site) if site else "–"), cell(made or "–")] for lot, (scale, site, made) in facts]
     columns = labelled(scope, "lot", "process_role", "scale", "site", "manufactured")
     return [caption(ctx, scope, scope.label("comparability_lots"), f"{study.id}-lots"),
             simple_table(ctx, columns, rows, [2, 2, 2, 3, 2])]
 
 
-def _batch_date(owner, lot) -> str:
-    batch = next((b for b in owner.batches if b.id == lot.batch), None)
-    return batch.manufactured if batch is not None else "–"
+def _facts(owner, lot) -> tuple[str, str, str]:
+    """(scale, site id, date of manufacture): the lot's own, else its batch's (size, site, date)."""
+    batch = next((b for b in owner.batches if b.id == lot.batch), None) if lot.batch else None
+    return (lot.scale or (batch.size if batch else ""), lot.site or (batch.site if batch else ""),
+            lot.manufactured or (batch.manufactured if batch else ""))
 
 
 def _results(scope, study, ctx: DocContext) -> list:
