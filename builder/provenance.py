@@ -32,7 +32,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "batch-formula": ("batch_formula", "composition", "strengths", _NARRATIVE),
     "stability-summary": ("stability", "batches", _NARRATIVE),
     "stability-data": ("stability.studies", "specification.tests", "batches", _NARRATIVE),
-    "process-development": ("comparability", "batches", "specification.tests", _NARRATIVE, "@content.sites"),
+    "process-development": ("comparability", "batches", _NARRATIVE, "@content.sites"),
     "adventitious-agents": ("@item",),
 }
 ALWAYS = ("product.name",)  # every page header names the product

@@ -62,12 +62,11 @@ def open_leaf(folder: Path, number: str, index: int = 0):
     return docx.Document(folder / match["path"]), folder / match["path"]
 
 
-def table_with(document, header: str):
-    """The first table whose first row has a cell starting with `header`."""
-    for table in document.tables:
-        if any(c.text.startswith(header) for c in table.rows[0].cells):
-            return table
-    raise AssertionError(f"no table headed {header!r}: {[t.rows[0].cells[0].text for t in document.tables]}")
+def table_with(document, header: str, index: int = 0):
+    """The `index`-th table whose first row has a cell starting with `header`."""
+    found = [t for t in document.tables if any(c.text.startswith(header) for c in t.rows[0].cells)]
+    assert len(found) > index, f"no table headed {header!r}: {[t.rows[0].cells[0].text for t in document.tables]}"
+    return found[index]
 
 
 def rows(table) -> list[list[str]]:

@@ -97,7 +97,10 @@ def titre_log(text: str, reading) -> tuple[Decimal, object, bool]:
     """A titre as (log10 of its value, the quantity, below the limit of detection)."""
     norm = normalise(text).strip()
     below = _BELOW.match(norm)
-    quantity = reading.quantity(norm[below.end():] if below else norm)
+    try:
+        quantity = reading.quantity(norm[below.end():] if below else norm)
+    except Unreadable as exc:
+        raise Unreadable(f"{exc}; expected a titre such as 7.2 log10 TCID50/mL or 1.6 × 10^7 TCID50/mL") from None
     if quantity.unit is None:
         raise Unreadable(f"'{text}' has no unit; expected a titre such as 7.2 log10 TCID50/mL")
     if not quantity.log and quantity.value <= 0:
@@ -215,8 +218,8 @@ def measure_clearance(content, reading, diags: Diagnostics) -> None:
                                    ("output_volume", volume)):
                     text = getattr(result, name)
                     readable.append(_read(result, name, where, diags, lambda t=text, f=read: f(t, reading) if t else 0))
-                if all(r is not None for r in readable):
-                    _read(result, "output_titre", where, diags, lambda r=result: recompute(r, reading) or 0)
+                if all(r is not None for r in readable):  # units that do not meet: said at the load's titre
+                    _read(result, "load_titre", where, diags, lambda r=result: recompute(r, reading) or 0)
         for virus, text in clearance.overall.items():
             _read(clearance, f"overall.{virus}", f"{path}.clearance", diags, lambda t=text: read_lrv(t))
 
