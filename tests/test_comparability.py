@@ -34,7 +34,8 @@ def test_the_table_puts_pre_and_post_change_lots_side_by_side(project):
     assert cells[0][-1] == "Post-change: Process B (commercial, 2000 L)"
     assert cells[1][3:] == ["T-A-001", "T-A-002", "T-A-TOX", "T-B-001", "T-B-002"]
     # results of lots that are batches come from the batch (typed once, in 3.2.S.4.4); others as stated
-    assert cells[2] == ["Purity (SEC) monomer", "AP-03", "NLT 98.0 %", "98.9 %", "99.1 %", "98.4 %", "99.0 %", "98.8 %"]
+    assert cells[2] == ["Purity (SEC) monomer", "AP-03", "NLT 98.0 %\n(historical range of pre-change lots: minimum "
+                        "of the Process A lots minus method variability)", "98.9 %", "99.1 %", "98.4 %", "99.0 %", "98.8 %"]
     assert cells[4][:3] == ["Afucosylated glycans", "HILIC-FLD (AP-07)", "4.0–8.0 %"]
     lots = rows(table_with(document, "Lot"))
     assert lots[1] == ["T-A-001", "Pre-change", "200 L", "Example Biologics Manufacturing Ltd.", "2023-02-01"]

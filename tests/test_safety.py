@@ -214,7 +214,8 @@ def test_every_new_label_has_a_chinese_wording(repo):
     yaml = YAML(typ="safe")
     common = yaml.load((repo / "templates/common/profile.yaml").read_text(encoding="utf-8"))["labels"]
     chinese = yaml.load((repo / "templates/nmpa/region.yaml").read_text(encoding="utf-8"))["labels"]
-    ours = [k for k in common if k.startswith(("mechanism_", "clearance_", "comparability_", "lrv_", "load_", "output_"))]
+    ours = [k for k in common if k.startswith(("mechanism_", "clearance_", "comparability_", "lrv_", "load_", "output_",
+                                                   "approach_"))]
     ours += ["agent_testing", "material_tested", "viral_clearance", "model_virus", "enveloped", "non_enveloped",
              "not_tested_short", "not_claimed", "pre_change", "post_change", "predefined_range", "quality_attribute",
              "process_role", "list_separator", "in_parentheses", "result"]

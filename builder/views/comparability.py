@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..cmc.comparability import judge_study, lot_number, method, name, outcome, result
 from ..ooxml.blocks import Run, paragraph, table
 from ..provenance import owner_path
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
+from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, parenthesised, simple_table
 
 
 def _present(scope, number):
@@ -78,11 +78,20 @@ def _results(scope, study, ctx: DocContext) -> list:
     rows = []
     for attribute in study.attributes:
         found = [result(owner, attribute, lot) for lot in pre + post]
-        rows.append([cell(name(owner, attribute)), cell(method(owner, attribute) or "–"), cell(attribute.range)]
+        rows.append([cell(name(owner, attribute)), cell(method(owner, attribute) or "–"), _range_cell(scope, attribute)]
                     + [cell(f[0] if f else "–") for f in found])
     title = scope.label("comparability_results", pre=study.pre_change, post=study.post_change)
-    return [caption(ctx, scope, title, study.id), table(header, rows, [3, 3, 3] + [2] * (len(pre) + len(post)),
+    return [caption(ctx, scope, title, study.id), table(header, rows, [3, 3, 4] + [2] * (len(pre) + len(post)),
                                                         ctx.width)]
+
+
+def _range_cell(scope, attribute):
+    """The range as typed; under it how it was set (approach, basis), as the protocol says."""
+    how = [scope.label("approach_" + attribute.approach.replace("-", "_"))] if attribute.approach else []
+    how += [attribute.basis] if attribute.basis else []
+    if not how:
+        return cell(attribute.range)
+    return cell(f"{attribute.range}\n{parenthesised(scope, scope.label('separator').join(how), False)}")
 
 
 def _conclusion(scope, study) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..cmc.clearance import analyse
 from ..ooxml.blocks import Cell, Run, paragraph, table
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks
+from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, parenthesised
 
 
 def _present(scope, number):
@@ -35,7 +35,7 @@ def _testing(scope, item, ctx: DocContext) -> list:
     for test in item.tests:
         for index, (material, result) in enumerate(test.results.items()):
             first = "restart" if len(test.results) > 1 and index == 0 else "continue" if index else ""
-            shown = materials[material].name + (_paren(scope, materials[material].lot) if materials[material].lot else "")
+            shown = materials[material].name + (parenthesised(scope, materials[material].lot) if materials[material].lot else "")
             rows.append([cell(test.test if index == 0 else "", vmerge=first), cell(test.method if index == 0 else "",
                          vmerge=first), cell(shown), cell((test.criterion or "–") if index == 0 else "", vmerge=first),
                          cell(result)])
@@ -50,11 +50,11 @@ def _clearance(scope, clearance, ctx: DocContext) -> list:
     header = [[cell(scope.label("clearance_step"), vmerge="restart"),
                cell(scope.label("lrv_log10"), span=len(viruses))],
               [cell("", vmerge="continue")] + [cell(_virus_heading(scope, v)) for v in viruses]]
-    rows = [[cell(f"{step.name}\n{_paren(scope, scope.label('mechanism_' + step.mechanism), False)}")]
+    rows = [[cell(f"{step.name}\n{parenthesised(scope, scope.label('mechanism_' + step.mechanism), False)}")]
             + [_lrv_cell(scope, analysis.cell(step, v)) for v in viruses] for step in clearance.steps]
     overall = [analysis.overall[v.id].value for v in viruses]
     rows.append([_bold(scope.label("clearance_overall"))] + [_bold(o.shown() if o else "–") for o in overall])
-    title = scope.label("viral_clearance") + (_paren(scope, clearance.study) if clearance.study else "")
+    title = scope.label("viral_clearance") + (parenthesised(scope, clearance.study) if clearance.study else "")
     out = [caption(ctx, scope, title, "viral-clearance"),
            table(header, rows, [4] + [2] * len(viruses), ctx.width),
            paragraph([Run(scope.label("clearance_note", minimum=scope.rules.clearance.minimum_claimed_lrv))])]
@@ -63,7 +63,7 @@ def _clearance(scope, clearance, ctx: DocContext) -> list:
 
 def _virus_heading(scope, virus) -> str:
     details = [scope.label(virus.envelope.replace("-", "_"))] + [d for d in (virus.genome, virus.size) if d]
-    return f"{virus.name}\n{_paren(scope, scope.label('list_separator').join(details), False)}"
+    return f"{virus.name}\n{parenthesised(scope, scope.label('list_separator').join(details), False)}"
 
 
 def _lrv_cell(scope, found) -> Cell:
@@ -71,17 +71,10 @@ def _lrv_cell(scope, found) -> Cell:
         return cell(scope.label("not_tested_short"))
     lines = [found.result.lrv or found.value.shown()]
     if not found.claimed:
-        lines.append(_paren(scope, scope.label("not_claimed"), False))
+        lines.append(parenthesised(scope, scope.label("not_claimed"), False))
     if found.result.note:
         lines.append(found.result.note)
     return cell("\n".join(lines))
-
-
-def _paren(scope, text: str, after_word: bool = True) -> str:
-    """`(text)` in the region's brackets and spacing (` (…)` in English, `（…）` in Chinese); on a line of
-    its own without the space."""
-    shown = scope.label("in_parentheses", text=text)
-    return shown if after_word else shown.strip()
 
 
 def _bold(text: str) -> Cell:
