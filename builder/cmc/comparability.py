@@ -14,6 +14,9 @@ from .registry import CheckContext, owner_check
 from .verdict import CONFORMS, ERROR, OOS, UNCHECKED, Verdict
 
 
+REPORT_ONLY = "a range that only asks to report sets no comparability criterion"
+
+
 @dataclass(frozen=True)
 class AsTest:
     """An attribute in the shape the reading judges with (a specification test's fields)."""
@@ -93,7 +96,7 @@ def judge_study(owner, path: str, study, reading) -> list[Judged]:
                 continue
             text, origin = found
             if criterion.understood and criterion.kind == "report":
-                verdict = Verdict(UNCHECKED, "a range that only asks to report sets no comparability criterion")
+                verdict = Verdict(UNCHECKED, REPORT_ONLY)
             else:
                 verdict = reading.verdict(test, attribute.range, text)
             where = f"{path}.comparability[{study.id}].attributes[{attribute.id}].results.{lot.id}"
@@ -128,11 +131,15 @@ def _ranges_understood(owner, path: str, study, reading) -> list[Diagnostic]:
     found = []
     for attribute in study.attributes:
         criterion = reading.criterion(as_test(owner, attribute), attribute.range)
+        where = f"{path}.comparability[{study.id}].attributes[{attribute.id}].range"
         if not criterion.understood:
             found.append(Diagnostic("F4814", f"{name(owner, attribute)}: the pre-defined range '{attribute.range}' is "
                                     f"not understood ({criterion.reason}); its results are not checked",
-                                    attribute.where("range"),
-                                    f"{path}.comparability[{study.id}].attributes[{attribute.id}].range", "warning"))
+                                    attribute.where("range"), where, "warning"))
+        elif criterion.kind == "report":  # one warning for the attribute, not one per lot
+            found.append(Diagnostic("F4813", f"{name(owner, attribute)}: '{attribute.range}' only asks to report, so "
+                                    "it sets no comparability criterion and its results are not checked",
+                                    attribute.where("range"), where, "warning"))
     return found
 
 
@@ -148,7 +155,8 @@ def _finding(owner, judged: Judged) -> list[Diagnostic]:
                            "warning")]
     if verdict.outcome == ERROR:
         return [Diagnostic("E2620", f"{what}: {verdict.reason}", judged.origin, judged.path)]
-    if verdict.outcome == UNCHECKED and not verdict.reason.startswith("criterion not understood"):
+    if verdict.outcome == UNCHECKED and verdict.reason != REPORT_ONLY and \
+            not verdict.reason.startswith("criterion not understood"):
         return [Diagnostic("F4813", f"not checked: {what} against '{attribute.range}' ({attribute.where('range')}): "
                            f"{verdict.reason}", judged.origin, judged.path, "warning")]
     return []

@@ -105,7 +105,7 @@ def _conclusion(scope, study) -> list[str]:
     pre_outside = [j for j in judged if not j.post_change and outcome(j) == "outside"]
     lots = len({lot.id for lot in study.lots if lot.role == "post-change"})
     listed = lambda items: scope.label("list_separator").join(  # noqa: E731
-        f"{name(scope.owner, j.attribute)}, {j.number} ({j.text})" for j in items)
+        f"{name(scope.owner, j.attribute)}, {j.number}{parenthesised(scope, j.text)}" for j in items)
     if outside:
         sentences = [scope.label("comparability_outside", count=str(len(outside)), list=listed(outside))]
     elif not [j for j in post if outcome(j) == "unchecked"]:
@@ -116,8 +116,18 @@ def _conclusion(scope, study) -> list[str]:
     if pre_outside:
         sentences.append(scope.label("comparability_pre_outside", count=str(len(pre_outside)), list=listed(pre_outside)))
     if unchecked:
-        sentences.append(scope.label("comparability_unchecked", count=str(len(unchecked)), list=listed(unchecked)))
+        sentences.append(scope.label("comparability_unchecked", count=str(len(unchecked)), list=_by_attribute(
+            scope, unchecked)))
     return sentences
+
+
+def _by_attribute(scope, judged) -> str:
+    """`Infectious titre: SGA-2103, SGA-2109; Stability: SGB-2502`: each attribute once, with its lots."""
+    lots: dict = {}
+    for j in judged:
+        lots.setdefault(name(scope.owner, j.attribute), []).append(j.number)
+    return scope.label("list_separator").join(f"{attribute}{scope.label('separator')}{scope.label('list_comma').join(numbers)}"
+                                              for attribute, numbers in lots.items())
 
 
 COMPARABILITY_KINDS = {
