@@ -106,6 +106,8 @@ def _stated_overall(clearance, analysis, path: str) -> list[Diagnostic]:
             continue
         name = analysis.overall[virus_id].virus.name
         shown = computed.shown() if computed is not None else "nothing (no step is claimed)"
+        if computed is not None and computed.at_least and not stated.at_least:
+            shown += ", a lower bound because a claimed step's LRV is one"
         found.append(Diagnostic("F4824", f"{name}: the overall reduction is stated as {text}, but the claimed steps "
                                 f"add up to {shown}", clearance.where(f"overall.{virus_id}"),
                                 f"{path}.overall.{virus_id}"))
