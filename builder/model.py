@@ -13,7 +13,8 @@ from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Te
 
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
-STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
+STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use", "freeze-thaw", "shipping")
+STORAGE_CASES = ("room-temperature", "refrigerated", "frozen")  # ICH Q1E decision table (regions.md §2.5)
 TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity", "unspecified-impurity",
                    "total-impurities", "dissolution", "uniformity", "water", "microbial", "physical", "other")
 
@@ -152,6 +153,8 @@ class Stability(Node):
     period: str = field(Text(), True)
     storage: str = field(Text(), True)
     studies: tuple = field(Records(StabilityStudy), True)
+    storage_case: str = field(Choice(*STORAGE_CASES), False, "the ICH Q1E storage case of the labelled storage; "
+                              "default: the case whose conditions (region profile) list a long-term study's condition")
 
 
 @dataclass(**M)

@@ -40,7 +40,8 @@ class Rules:
     def reading(self, content, profile=None) -> Reading:
         """How this pair's quantities are read: the region's rounding, the product's number style."""
         rounding = Rounding.of(profile.rounding) if profile is not None and profile.rounding else Rounding()
-        return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain")
+        cases = profile.stability_storage_cases if profile is not None else {}
+        return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain", storage_cases=cases)
 
 
 def findings(content, rules: Rules, profile=None, reading: Reading | None = None,

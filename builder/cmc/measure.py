@@ -34,6 +34,7 @@ class Reading:
     _criteria: dict = field(default_factory=dict)
     _verdicts: dict = field(default_factory=dict)
     analyses: dict = field(default_factory=dict)   # cmc.stability.analyse, per programme
+    storage_cases: dict = field(default_factory=dict)  # the region's ICH Q1E storage case → long-term conditions
 
     @property
     def judge(self) -> Judge:
@@ -68,9 +69,16 @@ class Reading:
 
     def months(self, text: str, unit: str = "months") -> Decimal | None:
         """A time point or period in months (Q1E arithmetic), None when it is not a time (cycles)."""
+        return self.time(text, unit, "month")
+
+    def hours(self, text: str, unit: str = "months") -> Decimal | None:
+        """A time point or period in hours: exact for every unit from hours to years (a month is 730.5 h)."""
+        return self.time(text, unit, "hour")
+
+    def time(self, text: str, unit: str, target: str) -> Decimal | None:
         quantity = self.quantity(text)
         source = quantity.unit or TIME[unit]
-        factor = self.units.factor(source, "month")
+        factor = self.units.factor(source, target)
         return None if factor is None else quantity.value * factor
 
 
