@@ -216,6 +216,8 @@ class Component(Node):
     removed: str = field(Choice("true", "false"), False, "true: a processing aid removed during manufacture "
                          "(listed, not counted in the total)")
     overage: str = field(Text(), False, "overage and its reason, e.g. 10 % of coating suspension for losses")
+    molar_ratio: str = field(Text(), False, "a lipid's share of the total lipid in mol %, e.g. 46.3 (mRNA-LNP); "
+                             "printed by the composition-per-volume kind")
 
 
 @dataclass(**M)

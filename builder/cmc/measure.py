@@ -166,6 +166,8 @@ def _composition(dp, path: str, reading: Reading, diags: Diagnostics) -> None:
         where = f"{path}.composition[{component.id}]"
         if not component.function and component.subtotal != "true":
             diags.error("E2201", "missing required field 'function'", component.at, where)
+        if component.molar_ratio:
+            _molar_ratio(component, where, reading, diags)
         for strength, text in component.quantities.items():
             try:
                 amount = parse_amount(text, reading.units)
@@ -176,3 +178,12 @@ def _composition(dp, path: str, reading: Reading, diags: Diagnostics) -> None:
             if component.subtotal == "true" and amount.kind != "quantity":
                 diags.error("E2506", f"a subtotal states a quantity, not '{text}'",
                             component.where(f"quantities.{strength}"), f"{where}.quantities.{strength}")
+
+
+def _molar_ratio(component, where: str, reading: Reading, diags: Diagnostics) -> None:
+    """A lipid's share of the total lipid: a number of mol % (`46.3` or `46.3 %`)."""
+    share = _read(component, "molar_ratio", where, diags, lambda: reading.quantity(component.molar_ratio),
+                  "a share in mol %, e.g. 46.3")
+    if share is not None and (share.unit not in (None, "percent") or share.basis is not None):
+        diags.error("E2621", f"'{component.molar_ratio}' is not a share in mol % (e.g. 46.3)",
+                    component.where("molar_ratio"), f"{where}.molar_ratio")
