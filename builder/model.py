@@ -262,8 +262,13 @@ class DrugProduct(Node):
 
 @dataclass(**M)
 class RegionalItem(Node):
-    id: str = field(Slug(), True, "one of the region profile's regional_items")
+    id: str = field(Slug(), True, "one of the region profile's regional_items, or the document's own id with "
+                    "`extension`")
     narrative: str = field(_MD, True)
+    extension: str = field(Slug(), False, "the regional item (NMPA biologics: node extension) this document belongs "
+                           "under; default: its id")
+    title: str = field(Text(), False, "the document's own title; required under a node extension, whose title is the "
+                       "region's")
 
 
 @dataclass(**M)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Diagnostic
+from ..regional import missing_extensions
 from ..source import load_file
 from . import checks, pairs
 from .catalogue import CHECKS
@@ -62,6 +63,8 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
     for owner, path, _ in owners:
         for check in (c for c in selected if c.per_owner):
             found += check.run(ctx, owner, path)
+    if profile is not None:
+        found += missing_extensions(content, profile, modality)  # the region's rule, whatever the modality
     return justify(found, content), judged.tally
 
 
