@@ -157,9 +157,10 @@ def lipid_molar_ratios(ctx: CheckContext) -> list[Diagnostic]:
         shares = [ctx.reading.quantity(c.molar_ratio) for c in stated]
         total = sum((q.value for q in shares), Decimal(0))
         quantum = min(q.number.quantum for q in shares)
-        if round_to(total, quantum, "half-up") != 100:
+        rounded = round_to(total, quantum, "half-up")
+        if rounded != 100:
             names = ", ".join(f"{c.component} {c.molar_ratio}" for c in stated)
-            found.append(Diagnostic("F4404", f"lipid molar ratios add up to {total.normalize():f} mol %, not 100 ({names})",
+            found.append(Diagnostic("F4404", f"lipid molar ratios add up to {rounded:f} mol %, not 100 ({names})",
                                     stated[0].where("molar_ratio"), f"drug_products[{dp.id}].composition"))
     return found
 

@@ -107,12 +107,12 @@ def _formula_blocks(scope, number_, ctx: DocContext):
     for size in product.batch_formula:
         strength, containers = strengths[size.strength], int(size.units)
         fill = _fill(scope, strength)
-        volume = f"; {show(fill * containers, ML, _fill_digits(scope, strength), scope.reading.units)}" if fill else ""
+        volume = show(fill * containers, ML, _fill_digits(scope, strength), scope.reading.units) if fill else "–"
         rows = [[cell(c.component), cell(component_standard(scope, c, ctx)), cell(_columns(scope, c, strength)[1]),
                  cell(_per_batch(scope, c, strength, containers))]
                 for c in product.composition if c.subtotal != "true"]
-        title = (f"{scope.label('batch_formula')}: {strength.label}, {size.label} "
-                 f"({size.units} {scope.label('containers')}{volume})")
+        title = (f"{scope.label('batch_formula')}{scope.label('separator')}{strength.label}, {size.label} "
+                 + scope.label("batch_containers", units=size.units, volume=volume))
         columns = labelled(scope, "component", "quality_standard") + [
             scope.label("per_container", fill=strength.unit_weight), scope.label("quantity_per_batch")]
         out += [caption(ctx, scope, title, size.id), simple_table(ctx, columns, rows, [4, 3, 2, 2])]
