@@ -127,11 +127,11 @@ def _check_modality(modality: ModalityProfile, name: str, diags: Diagnostics) ->
     for index, check in enumerate(modality.checks):
         if check not in CHECKS:
             diags.error("E2313", f"no check named '{check}'{_suggest(check, list(CHECKS))}",
-                        modality.where("checks"), f"checks[{index}]")
+                        modality.where(f"checks[{index}]"), f"checks[{index}]")
         wanted = EXTRAPOLATION_CHECKS.get(check)
         if wanted and modality.stability.extrapolation != wanted:
             diags.error("E2316", f"check '{check}' needs stability.extrapolation: {wanted} (this profile says "
-                        f"{modality.stability.extrapolation})", modality.where("checks"), f"checks[{index}]")
+                        f"{modality.stability.extrapolation})", modality.where(f"checks[{index}]"), f"checks[{index}]")
     design = modality.stability
     for kind in sorted(set(design.supporting_applies_to) - set(design.supporting)):
         diags.error("E2316", f"supporting_applies_to names '{kind}', which `supporting` does not list",
