@@ -33,9 +33,10 @@ def check(content, product_id: str, profile, diags: Diagnostics) -> None:
         _check_safety(item, f"appendices.adventitious_agents[{item.id}]", diags)
     known = {t.id for t in profile.regional_items}
     for item in content.regional:
-        if item.id not in known:
-            diags.error("E2502", f"'{item.id}' is not a regional item of {profile.id} (known: {', '.join(sorted(known))})",
-                        item.where("id"), f"regional[{item.id}]")
+        kind, name = (item.extension, "extension") if item.extension else (item.id, "id")
+        if kind not in known:
+            diags.error("E2502", f"'{kind}' is not a regional item of {profile.id} (known: {', '.join(sorted(known))})",
+                        item.where(name), f"regional[{item.id}]")
 
 
 def _check_product(content, product_id: str, diags: Diagnostics) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Diagnostic
+from ..regional import missing_extensions
 from ..source import load_file
 from . import checks, pairs
 from .catalogue import CHECKS
@@ -44,7 +45,8 @@ class Rules:
     def reading(self, content, profile=None) -> Reading:
         """How this pair's quantities are read: the region's rounding, the product's number style."""
         rounding = Rounding.of(profile.rounding) if profile is not None and profile.rounding else Rounding()
-        return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain")
+        cases = profile.stability_storage_cases if profile is not None else {}
+        return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain", storage_cases=cases)
 
 
 def findings(content, rules: Rules, profile=None, reading: Reading | None = None,
@@ -65,6 +67,8 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
     for owner, path, _ in owners:
         for check in (c for c in selected if c.per_owner):
             found += check.run(ctx, owner, path)
+    if profile is not None:
+        found += missing_extensions(content, profile, modality)  # the region's rule, whatever the modality
     return justify(found, content), judged.tally
 
 
