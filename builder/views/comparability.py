@@ -126,8 +126,8 @@ def _by_attribute(scope, judged) -> str:
     lots: dict = {}
     for j in judged:
         lots.setdefault(name(scope.owner, j.attribute), []).append(j.number)
-    return scope.label("list_separator").join(f"{attribute}{scope.label('separator')}{scope.label('list_comma').join(numbers)}"
-                                              for attribute, numbers in lots.items())
+    sep, comma = scope.label("separator"), scope.label("list_comma")
+    return scope.label("list_separator").join(f"{attribute}{sep}{comma.join(numbers)}" for attribute, numbers in lots.items())
 
 
 COMPARABILITY_KINDS = {

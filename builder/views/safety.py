@@ -35,7 +35,8 @@ def _testing(scope, item, ctx: DocContext) -> list:
     for test in item.tests:
         for index, (material, result) in enumerate(test.results.items()):
             first = "restart" if len(test.results) > 1 and index == 0 else "continue" if index else ""
-            shown = materials[material].name + (parenthesised(scope, materials[material].lot) if materials[material].lot else "")
+            tested = materials[material]
+            shown = tested.name + (parenthesised(scope, tested.lot) if tested.lot else "")
             rows.append([cell(test.test if index == 0 else "", vmerge=first), cell(test.method if index == 0 else "",
                          vmerge=first), cell(shown), cell((test.criterion or "–") if index == 0 else "", vmerge=first),
                          cell(result)])
