@@ -112,7 +112,7 @@ EXPECTED_REPEAT = {
 NOT_REQUIRED_S_P = {"3.2.P.4.2", "3.2.P.4.3", "3.2.P.4.4", "3.2.P.4.5", "3.2.P.4.6"}
 
 LEAF_KEYS = {"number", "title", "element", "folder", "stem", "kind", "template", "docs", "per",
-             "required", "once"}
+             "required", "once", "node_extensions"}
 HEADING_KEYS = {"number", "title", "element", "folder", "repeat", "children"}
 
 
