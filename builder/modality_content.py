@@ -146,8 +146,6 @@ def _dosing(dosing, path: str, reading, diags: Diagnostics) -> None:
 def _lnp(lnp, path: str, reading, diags: Diagnostics) -> None:
     for lipid in lnp.lipids:
         where = f"{path}.lipids[{lipid.id}]"
-        _read(lipid, "molar_percent", where, diags, lambda l=lipid: reading.quantity(l.molar_percent.replace("mol", "")),
-              lambda q: _is_percent(q, reading), "a molar percentage such as 50.0 or 50.0 %")
         if lipid.molar_mass:
             _read(lipid, "molar_mass", where, diags, lambda l=lipid: reading.quantity(l.molar_mass),
                   lambda q: value_in(q, "gram / mole", reading.units) is not None and q.value > 0,

@@ -1,5 +1,6 @@
 """Numbers of a formulation that a mass composition does not carry: the lipid molar ratios and N/P
-ratio of a lipid nanoparticle (regions.md §6.2), and the drug-load distribution of a conjugate's
+ratio of a lipid nanoparticle and what each lipid is (regions.md §6.2; the molar ratios themselves are the
+composition rows' `molar_ratio`), and the drug-load distribution of a conjugate's
 batch (regions.md §6.3). Checked in `cmc/formulation_checks.py`.
 """
 from __future__ import annotations
@@ -16,12 +17,11 @@ DRUG_LOAD = MapOf(re.compile(r"^[0-9]{1,2}$"), "a drug load (0, 2, 4 …)", Text
 
 @dataclass(**M)
 class Lipid(Node):
-    """One lipid of the particle, by molar ratio (mol %)."""
+    """One lipid of the particle: its composition row (which states its molar ratio), role and molar mass."""
 
-    id: str = field(Slug(), True, "the lipid's composition row (a `composition` id)")
+    id: str = field(Slug(), True, "the lipid's composition row (a `composition` id), whose `molar_ratio` is its "
+                    "share of the total lipid in mol % (F4951 when it has none)")
     role: str = field(Choice(*LIPID_ROLES), True, "what it does in the particle")
-    molar_percent: str = field(Text(), True, "its share of the total lipid in mol %, e.g. 50.0 (the shares add up to "
-                               "100, F4951)")
     molar_mass: str = field(Text(), False, "its molar mass, e.g. 710.2 g/mol: with the composition's masses the "
                             "molar ratio is recomputed (F4954)")
 

@@ -42,6 +42,12 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "specification-and-release": ("specification", "release_strategy", _NARRATIVE),
     "batch-analyses-and-lots": (*_BATCH_ROWS, "batches[*].drug_load", "batches[*].chain_of_identity.body_weight",
                                 "specification.tests", "dosing", _NARRATIVE, "@content.sites"),
+    "composition-per-volume": ("composition", "strengths", _NARRATIVE),
+    "batch-formula-per-volume": ("batch_formula", "composition", "strengths", _NARRATIVE),
+    "composition-per-volume-and-dose": ("composition", "strengths", "lnp", "dosing", _NARRATIVE),
+    "process-development": ("comparability", "batches[*].number", "batches[*].size", "batches[*].site",
+                            "batches[*].manufactured", _NARRATIVE, "@content.sites"),
+    "adventitious-agents": ("@item",),
 }
 ALWAYS = ("product.name",)  # every page header names the product
 

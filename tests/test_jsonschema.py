@@ -93,8 +93,7 @@ def test_kinds_map_to_keywords():
     assert defs["Test"]["properties"]["id"]["pattern"] == SLUG.pattern
     assert defs["Batch"]["properties"]["manufactured"]["pattern"] == DATE.pattern
     assert defs["BatchSize"]["properties"]["units"]["pattern"] == "^[1-9][0-9]{0,11}$"
-    # a modality is any profile in templates/modalities/ (issue 9): a slug, no fixed list
-    assert defs["Product"]["properties"]["modality"]["pattern"] == SLUG.pattern
+    assert defs["Product"]["properties"]["modality"]["pattern"] == SLUG.pattern  # the profiles are data
     assert defs["CustodyEvent"]["properties"]["time"]["pattern"] == TIMESTAMP.pattern
     narrative = defs["DrugSubstance"]["properties"]["narrative"]
     assert narrative["propertyNames"]["pattern"] == CTD_NUMBER.pattern

@@ -1,8 +1,8 @@
 """Arithmetic of two formulations a mass table cannot check (regions.md §6.2, §6.3).
 
-mRNA-LNP: the lipids' molar ratios add up to 100 % within the rounding of the stated figures, the
-N/P ratio is stated, and where molar masses are given the composition's masses give the same molar
-ratios. ADC: each lot's drug-load distribution adds up to 100 %, and the average DAR it implies
+mRNA-LNP: every lipid of the particle states its molar ratio in the composition (their sum is
+`lipid-molar-ratios`, F4404), the N/P ratio is stated, and where molar masses are given the
+composition's masses give the same molar ratios. ADC: each lot's drug-load distribution adds up to 100 %, and the average DAR it implies
 (Σ n × %DARn / 100) agrees with the average DAR reported. Exact decimals; a figure stands for
 itself ± half its last digit.
 """
@@ -22,6 +22,10 @@ AVERAGE_DAR = "average-dar"
 HUNDRED = (Decimal(100), Decimal(100))
 
 
+def _bare(text: str) -> str:
+    return text.replace("mol", "").replace("%", "").strip()
+
+
 def percent(text: str, reading):
     """`50.0`, `50.0 %`, `50.0 mol %` → the interval it stands for, in %."""
     quantity = reading.quantity(text.replace("mol", "").strip())
@@ -34,41 +38,36 @@ def _sum(intervals: list) -> tuple[Decimal, Decimal]:
 
 @content_check("lipid-composition")
 def lipid_composition(ctx: CheckContext):
-    """Molar ratios add up to 100 % (F4951), the N/P ratio is stated (F4952), a drug product has its lipid
-    composition (F4953), and the composition's masses give the stated molar ratios (F4954)."""
+    """A drug product states its lipid nanoparticle (F4953), each lipid its molar ratio in the composition
+    (F4951), the N/P ratio (F4952), and the masses give the stated molar ratios (F4954). That the ratios
+    add up to 100 mol % is `lipid-molar-ratios` (F4404)."""
     found = []
     for dp in ctx.content.drug_products:
         path = f"drug_products[{dp.id}]"
         if dp.lnp is None:
-            found.append(Diagnostic("F4953", f"{dp.name} states no lipid composition (`lnp`: lipids with molar "
-                                    "ratios and the N/P ratio)", dp.at, f"{path}.lnp"))
+            found.append(Diagnostic("F4953", f"{dp.name} states no lipid nanoparticle (`lnp`: its lipids and the N/P "
+                                    "ratio)", dp.at, f"{path}.lnp"))
             continue
-        lnp = dp.lnp
-        shares = [percent(lipid.molar_percent, ctx.reading) for lipid in lnp.lipids]
-        total = _sum(shares)
-        if not overlap(total, HUNDRED):
-            stated = sum((ctx.reading.quantity(_bare(l.molar_percent)).value for l in lnp.lipids), Decimal(0))
-            found.append(Diagnostic("F4951", f"the molar ratios of the lipids add up to {stated:f} %, not 100 % "
-                                    f"(within their rounding: {total[0]:f} % to {total[1]:f} %)",
-                                    lnp.where("lipids"), f"{path}.lnp.lipids"))
-        if not lnp.np_ratio:
+        rows = {c.id: c for c in dp.composition}
+        for lipid in dp.lnp.lipids:
+            if not rows[lipid.id].molar_ratio:
+                found.append(Diagnostic("F4951", f"{rows[lipid.id].component} is a lipid of the nanoparticle, but its "
+                                        "composition row states no molar_ratio (mol %)", rows[lipid.id].at,
+                                        f"{path}.composition[{lipid.id}].molar_ratio"))
+        if not dp.lnp.np_ratio:
             found.append(Diagnostic("F4952", "the N/P ratio (ionisable-lipid amine to RNA phosphate) is not stated",
-                                    lnp.at, f"{path}.lnp.np_ratio"))
-        found += _molar_from_mass(ctx, dp, path)
+                                    dp.lnp.at, f"{path}.lnp.np_ratio"))
+        if not [f for f in found if f.code == "F4951" and f.field.startswith(path)]:
+            found += _molar_from_mass(ctx, dp, rows, path)
     return found
 
 
-def _bare(text: str) -> str:
-    return text.replace("mol", "").replace("%", "").strip()
-
-
-def _molar_from_mass(ctx, dp, path: str) -> list[Diagnostic]:
+def _molar_from_mass(ctx, dp, rows: dict, path: str) -> list[Diagnostic]:
     """mol % of lipid i = (mᵢ/Mᵢ) / Σ(mⱼ/Mⱼ), bounded by the rounding of every mass; a warning (the masses
     are per dose, rounded, and the molar masses nominal)."""
     lipids = dp.lnp.lipids
     if not lipids or not all(l.molar_mass for l in lipids):
         return []
-    rows = {c.id: c for c in dp.composition}
     found = []
     for strength in dp.strengths:
         moles = _moles(ctx, lipids, rows, strength.id)
@@ -78,35 +77,42 @@ def _molar_from_mass(ctx, dp, path: str) -> list[Diagnostic]:
         for lipid in lipids:
             low, high = moles[lipid.id]
             computed = (low * 100 / (high_total - high + low), high * 100 / (low_total - low + high))
-            if not overlap(computed, percent(lipid.molar_percent, ctx.reading)):
+            row = rows[lipid.id]
+            if not overlap(computed, percent(row.molar_ratio, ctx.reading)):
                 mid = (low + high) * 100 / (low_total + high_total)
-                found.append(Diagnostic("F4954", f"{rows[lipid.id].component}: the composition of {strength.label} "
-                                        f"gives {show(mid)} mol % ({computed[0]:.2f} to {computed[1]:.2f} within the "
-                                        f"rounding of the masses), not the {lipid.molar_percent} stated",
-                                        lipid.where("molar_percent"), f"{path}.lnp.lipids[{lipid.id}].molar_percent",
-                                        "warning"))
+                found.append(Diagnostic("F4954", f"{row.component}: the composition of {strength.label} gives "
+                                        f"{show(mid)} mol % ({computed[0]:.2f} to {computed[1]:.2f} within the rounding "
+                                        f"of the masses), not the {row.molar_ratio} stated", row.where("molar_ratio"),
+                                        f"{path}.composition[{lipid.id}].molar_ratio", "warning"))
     return found
 
 
 def _moles(ctx, lipids, rows: dict, strength: str) -> dict | None:
-    """Each lipid's amount of substance per unit (low, high), or None when a mass cannot be read as one."""
-    units, moles = ctx.reading.units, {}
-    for lipid in lipids:
-        row = rows.get(lipid.id)
-        text = row.quantities.get(strength) if row is not None else None
-        if text is None:
-            return None
-        try:
-            amount = parse_amount(text, units)
-        except Unreadable:
-            return None
-        mass = interval(amount.quantity, "milligram", units) if amount.kind == "quantity" else None
-        molar = ctx.reading.quantity(lipid.molar_mass)
-        per_mole = value_in(molar, "milligram / millimole", units)
-        if mass is None or not per_mole or mass[0] <= 0:
-            return None  # a mass of (about) nothing gives no molar ratio to compare
-        moles[lipid.id] = (mass[0] / per_mole, mass[1] / per_mole)
-    return moles
+    """Each lipid's amount of substance per container or per mL (low, high): masses or mass concentrations,
+    the same for every lipid; None when they cannot be read as one of them."""
+    for unit in ("milligram", "milligram / milliliter"):
+        moles = {}
+        for lipid in lipids:
+            found = _amount_of_substance(ctx, rows[lipid.id].quantities.get(strength), lipid.molar_mass, unit)
+            if found is None:
+                break
+            moles[lipid.id] = found
+        else:
+            return moles
+    return None
+
+
+def _amount_of_substance(ctx, text, molar_mass: str, unit: str):
+    units = ctx.reading.units
+    try:
+        amount = parse_amount(text, units) if text is not None else None
+    except Unreadable:
+        return None
+    mass = interval(amount.quantity, unit, units) if amount is not None and amount.kind == "quantity" else None
+    per_mole = value_in(ctx.reading.quantity(molar_mass), "milligram / millimole", units)
+    if mass is None or not per_mole or mass[0] <= 0:
+        return None  # a mass of (about) nothing gives no molar ratio to compare
+    return mass[0] / per_mole, mass[1] / per_mole
 
 
 @owner_check("drug-load-distribution")

@@ -1,7 +1,8 @@
 """Leaf kinds that modality profiles select (`leaves:` → `kind:`): a base kind, then what the modality adds.
 
-- `composition-and-dose` (3.2.P.1): the composition, the lipid nanoparticle by molar ratio and N/P
-  ratio, the labelled dose and the containers a dose is drawn from;
+- `composition-and-dose` and `composition-per-volume-and-dose` (3.2.P.1): the composition (per unit, or
+  per mL and per container), then the lipid nanoparticle (each lipid's role, molar ratio and molar mass,
+  the N/P ratio), the labelled dose and the containers a dose is drawn from;
 - `process-and-custody` (3.2.P.3.3): the process, then the chain of identity and custody: the events
   every lot records (from the profile), the time limits, and each lot's chain (modalities.md §4 places
   CoI/CoC controls in 3.2.S.2.2 / 3.2.P.3.3);
@@ -23,6 +24,7 @@ from ..cmc.spans import per_mass, read_span, show, value_in
 from ..ooxml.blocks import Run, paragraph
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
 from .composition import COMPOSITION_KINDS
+from .composition_volume import VOLUME_KINDS
 from .records import RECORD_KINDS
 from .tables import TABLE_KINDS
 
@@ -59,14 +61,17 @@ def _formulation_blocks(scope, ctx: DocContext) -> list:
 
 
 def _lnp_blocks(scope, product, ctx) -> list:
-    lnp, names = product.lnp, {c.id: c.component for c in product.composition}
+    """Each lipid with its role, molar ratio (from its composition row) and molar mass, and the N/P ratio."""
+    lnp, rows_by_id = product.lnp, {c.id: c for c in product.composition}
     with_mass = any(lipid.molar_mass for lipid in lnp.lipids)
-    rows = [[cell(names.get(l.id, l.id)), cell(scope.label("role_" + l.role.replace("-", "_"))), cell(l.molar_percent)]
-            + ([cell(l.molar_mass or "–")] if with_mass else []) for l in lnp.lipids]
-    stated = sum((scope.reading.quantity(l.molar_percent.replace("mol", "").replace("%", "").strip()).value
-                  for l in lnp.lipids), Decimal(0))
-    rows.append([cell(scope.label("total"), span=2), cell(f"{stated:f}")] + ([cell("")] if with_mass else []))
-    columns = labelled(scope, "lipid", "lipid_role", "molar_percent") + (labelled(scope, "molar_mass") if with_mass else [])
+    rows = [[cell(rows_by_id[l.id].component), cell(scope.label("role_" + l.role.replace("-", "_"))),
+             cell(rows_by_id[l.id].molar_ratio or "–")] + ([cell(l.molar_mass or "–")] if with_mass else [])
+            for l in lnp.lipids]
+    shares = [rows_by_id[l.id].molar_ratio for l in lnp.lipids]
+    if all(shares):
+        stated = sum((scope.reading.quantity(t).value for t in shares), Decimal(0))
+        rows.append([cell(scope.label("total"), span=2), cell(f"{stated:f}")] + ([cell("")] if with_mass else []))
+    columns = labelled(scope, "lnp_lipid", "lipid_role", "molar_ratio") + (labelled(scope, "molar_mass") if with_mass else [])
     out = narrative_blocks(lnp.description, ctx) + [
         caption(ctx, scope, scope.label("lnp_composition"), "lipids"),
         simple_table(ctx, columns, rows, [4, 3, 2] + ([2] if with_mass else []))]
@@ -77,7 +82,7 @@ def _lnp_blocks(scope, product, ctx) -> list:
 
 def _dosing_blocks(scope, product, ctx) -> list:
     dosing = product.dosing
-    facts = [("route", dosing.route), ("labelled_dose", dosing.dose), ("body_weight", dosing.body_weight),
+    facts = [("dose_route", dosing.route), ("labelled_dose", dosing.dose), ("body_weight", dosing.body_weight),
              ("weight_basis", dosing.weight_basis), ("max_dose", dosing.max_dose)]
     rows = [[cell(scope.label(key)), cell(value)] for key, value in facts if value]
     out = [caption(ctx, scope, scope.label("dosing"), "dosing"),
@@ -87,7 +92,7 @@ def _dosing_blocks(scope, product, ctx) -> list:
         rows = [[cell(strengths[p.strength].label), cell(p.concentration or "–"),
                  cell(p.volume or strengths[p.strength].unit_weight), cell(p.content), cell(p.max_containers or "–")]
                 for p in dosing.presentations]
-        columns = labelled(scope, "presentation", "concentration", "volume", "content_per_container", "max_containers")
+        columns = labelled(scope, "dose_container", "nominal_concentration", "extractable_volume", "content_per_container", "max_containers")
         out += [caption(ctx, scope, scope.label("presentations"), "presentations"),
                 simple_table(ctx, columns, rows, [3, 3, 2, 3, 2])]
     return out + narrative_blocks(dosing.statement, ctx)
@@ -118,7 +123,7 @@ def _custody_blocks(scope, ctx: DocContext) -> list:
         rows = [[cell(labels.get(l.start, l.start)), cell(labels.get(l.end, l.end)), cell(l.within)]
                 for l in product.custody.limits]
         out += [caption(ctx, scope, scope.label("custody_limits"), "custody-limits"),
-                simple_table(ctx, labelled(scope, "from_event", "to_event", "within"), rows, [3, 3, 2])]
+                simple_table(ctx, labelled(scope, "from_event", "to_event", "time_limit"), rows, [3, 3, 2])]
     for batch in (b for b in product.batches if b.chain_of_identity is not None):
         out += _lot_chain(scope, batch, labels, ctx)
     return out
@@ -128,12 +133,12 @@ def _design_table(scope, ctx) -> list:
     design = scope.modality.custody if scope.modality is not None else None
     if design is None:
         return []
-    yes_no = {"true": scope.label("yes")}
-    rows = [[cell(e.label), cell(yes_no.get(e.handover, scope.label("no"))),
+    yes_no = {"true": scope.label("handover_yes")}
+    rows = [[cell(e.label), cell(yes_no.get(e.handover, scope.label("handover_no"))),
              cell(scope.label("custody_patient_lots" if e.patient == "true" else "custody_all_lots"))]
             for e in design.events]
     return [caption(ctx, scope, scope.label("custody_events"), "custody-events"),
-            simple_table(ctx, labelled(scope, "event", "handover", "recorded_on"), rows, [4, 2, 3])]
+            simple_table(ctx, labelled(scope, "custody_event", "handover", "recorded_on"), rows, [4, 2, 3])]
 
 
 def _lot_chain(scope, batch, labels: dict, ctx) -> list:
@@ -142,9 +147,9 @@ def _lot_chain(scope, batch, labels: dict, ctx) -> list:
              cell(e.to or "–")] for e in chain.events]
     title = scope.label("lot_chain", lot=batch.number, coi=chain.coi)
     if chain.patient:
-        title += f" ({scope.label('patient')}{scope.label('separator')}{chain.patient})"
+        title += f" ({scope.label('chain_patient')}{scope.label('separator')}{chain.patient})"
     return [caption(ctx, scope, title, f"chain-{batch.id}"),
-            simple_table(ctx, labelled(scope, "event", "identifier", "time", "given_by", "received_by"), rows,
+            simple_table(ctx, labelled(scope, "custody_event", "event_identifier", "event_time", "given_by", "received_by"), rows,
                          [3, 3, 3, 3, 3])]
 
 
@@ -162,7 +167,7 @@ def _release_blocks(scope, ctx: DocContext) -> list:
         tests = {t.id: t.test for t in scope.product.specification.tests} if scope.product.specification else {}
         rows = [[cell(tests.get(p.id, p.id)), cell(p.available), cell(p.action)] for p in strategy.pending]
         out += [caption(ctx, scope, scope.label("pending_tests"), "pending-tests"),
-                simple_table(ctx, labelled(scope, "test", "available", "follow_up"), rows, [3, 2, 5])]
+                simple_table(ctx, labelled(scope, "test", "result_available", "follow_up"), rows, [3, 2, 5])]
     return out
 
 
@@ -181,7 +186,7 @@ def _lots_blocks(scope, ctx: DocContext) -> list:
         title = f"{scope.label('lot_doses')} ({scope.label('labelled_dose')}{scope.label('separator')}" \
                 f"{scope.product.dosing.dose})"
         out += [caption(ctx, scope, title, "lot-doses"),
-                simple_table(ctx, labelled(scope, "lot", "body_weight", "dose", "dose_per_kg"), rows, [3, 2, 4, 4])]
+                simple_table(ctx, labelled(scope, "lot", "body_weight", "lot_dose", "dose_per_kg"), rows, [3, 2, 4, 4])]
     return out
 
 
@@ -208,7 +213,7 @@ def _dose_rows(scope):
     product = scope.product
     if product is None or product.dosing is None or scope.reading is None:
         return None
-    tests = tests_of(product.specification, scope.modality, "dose")
+    tests = tests_of(product.specification, scope.modality, "lot_dose")
     try:
         dose = read_span(product.dosing.dose, scope.reading)
     except Unreadable:
@@ -244,6 +249,8 @@ def _per_kg(scope, text: str, weight: str, dose) -> str:
 MODALITY_KINDS = {
     "composition-and-dose": _extended(COMPOSITION_KINDS, "composition", _formulation_present, _formulation_blocks,
                                       ", or `lnp` / `dosing`"),
+    "composition-per-volume-and-dose": _extended(VOLUME_KINDS, "composition-per-volume", _formulation_present,
+                                                 _formulation_blocks, ", or `lnp` / `dosing`"),
     "process-and-custody": _extended(RECORD_KINDS, "process", _custody_present, _custody_blocks,
                                      ", or `custody` and each lot's `chain_of_identity`"),
     "specification-and-release": _extended(TABLE_KINDS, "specification", _release_present, _release_blocks,
