@@ -19,7 +19,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "properties": ("properties", _NARRATIVE),
     "manufacturers": ("manufacturers", _NARRATIVE, "@content.sites"),
     "process": ("process", _NARRATIVE),
-    "materials": ("materials", _NARRATIVE),
+    "materials": ("materials", "cell_banks", "starting_materials", "critical_reagents", _NARRATIVE),
     "impurities": ("impurities", _NARRATIVE),
     "reference-standards": ("reference_standards", _NARRATIVE),
     "container-closure": ("container_closure", _NARRATIVE),
@@ -30,8 +30,11 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "batch-analyses": ("batches", "specification.tests", _NARRATIVE, "@content.sites"),
     "composition": ("composition", "strengths", _NARRATIVE),
     "batch-formula": ("batch_formula", "composition", "strengths", _NARRATIVE),
-    "stability-summary": ("stability", "batches", _NARRATIVE),
+    "stability-summary": ("stability", "batches", "handling", _NARRATIVE),
     "stability-data": ("stability.studies", "specification.tests", "batches", _NARRATIVE),
+    "characterisation": ("characterisation", _NARRATIVE),
+    "process-validation": ("handling.shipping", _NARRATIVE),
+    "facility": ("@item", "@content.sites"),
 }
 ALWAYS = ("product.name",)  # every page header names the product
 

@@ -2,7 +2,7 @@
 registry's two signatures, and the modules that register checks of their own (imported for that)."""
 from __future__ import annotations
 
-from . import checks, coverage, stability  # noqa: F401  (coverage registers its check)
+from . import checks, coverage, manufacture, potency, stability  # noqa: F401  (these register their checks)
 from .registry import CHECKS, CheckContext, content_check, owner_check
 
 

@@ -23,7 +23,11 @@ KINDS = {"drug_substances": "drug substance", "drug_products": "drug product", "
          "impurities": "impurity", "controls": "in-process control", "materials": "material", "sites": "site",
          "strengths": "strength", "excipients": "excipient", "reference_standards": "reference standard",
          "container_closure": "container closure component", "process": "process step",
-         "regional": "regional item", "literature": "literature reference"}
+         "regional": "regional item", "literature": "literature reference", "cell_banks": "cell bank",
+         "starting_materials": "starting material", "critical_reagents": "critical reagent",
+         "parameters": "process parameter", "hold_times": "hold time", "shipping": "shipping configuration",
+         "in_use": "handling step", "characterisation": "characterisation result", "facilities": "facility",
+         "areas": "facility area"}
 
 
 @dataclass(frozen=True)
