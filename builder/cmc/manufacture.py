@@ -73,8 +73,10 @@ def _parameter(step, parameter, where: str, reading) -> list[Diagnostic]:
         return [_cannot(f"{name}: set point '{parameter.target}' and range '{parameter.range}' are in units that "
                         "cannot be compared", parameter, "target", where)]
     if any(beyond):
-        return [Diagnostic("F4861", f"{name}: set point {parameter.target} is outside its range {parameter.range}",
-                           parameter.where("target"), f"{where}.target")]
+        target_at, range_at = parameter.where("target"), parameter.where("range")
+        elsewhere = f" ({range_at})" if range_at.path != target_at.path else ""  # an overlay's range
+        return [Diagnostic("F4861", f"{name}: set point {parameter.target} is outside its range "
+                           f"{parameter.range}{elsewhere}", target_at, f"{where}.target")]
     return []
 
 
