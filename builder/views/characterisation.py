@@ -22,7 +22,7 @@ def _blocks(scope, number, ctx: DocContext):
         category = row.category or category
         rows.append([cell(row.attribute), cell(row.method), cell(row.result)])
     return out + [caption(ctx, scope, scope.label("characterisation"), "characterisation"),
-                  simple_table(ctx, labelled(scope, "attribute", "method", "result"), rows, [3, 3, 4])]
+                  simple_table(ctx, labelled(scope, "attribute", "method", "reported_result"), rows, [3, 3, 4])]
 
 
 def potency_blocks(scope, spec, ctx: DocContext) -> list:

@@ -52,7 +52,7 @@ def _bank_blocks(scope, ctx: DocContext) -> list:
     for bank in (b for b in banks if b.tests):
         rows = [[cell(t.test), cell(t.method), cell(t.result)] for t in bank.tests]
         out += [caption(ctx, scope, scope.label("bank_testing", bank=bank.name), bank.id),
-                simple_table(ctx, labelled(scope, "test", "method", "result"), rows, [3, 4, 3])]
+                simple_table(ctx, labelled(scope, "test", "method", "reported_result"), rows, [3, 4, 3])]
     return out
 
 
@@ -157,7 +157,7 @@ def _validation_blocks(scope, number, ctx: DocContext):
     if shipping:
         rows = [[cell(s.route or DASH), cell(s.condition), cell(s.shipper), cell(s.maximum),
                  cell(s.qualification or DASH)] for s in shipping]
-        columns = labelled(scope, "route", "shipping_condition", "shipper", "maximum_duration", "qualification")
+        columns = labelled(scope, "shipping_route", "shipping_condition", "shipper", "maximum_duration", "qualification")
         out += [caption(ctx, scope, scope.label("shipping_title"), "shipping"),
                 simple_table(ctx, columns, rows, [3, 3, 4, 2, 3])]
     return out
@@ -177,7 +177,7 @@ def handling_blocks(scope, ctx: DocContext) -> list:
         period = owner.stability.period if owner.stability is not None else DASH
         rows.append([cell(scope.label("storage")), cell(handling.storage), cell(period)])
     for s in handling.shipping:
-        stage = scope.label("shipping") + (f"{sep}{s.route}" if s.route else "")
+        stage = scope.label("handling_shipping") + (f"{sep}{s.route}" if s.route else "")
         rows.append([cell(stage), cell(_lines(s.condition, s.shipper)), cell(s.maximum)])
     for step in handling.in_use:
         rows.append([cell(step.step), cell(_lines(step.condition, step.note)), cell(step.maximum or DASH)])
