@@ -342,6 +342,8 @@ def test_cross_record_rules_of_the_new_records():
     ("maximum: 7 days", "maximum: 3 cycles", "drug_substances[avx-ds].process[capture].hold_times[eluate].maximum"),
     ("maximum: 72 h", "maximum: \"72\"", "drug_substances[avx-ds].handling.shipping[ds-dry-ice].maximum"),
     ("maximum: 8 h, note", "maximum: 8 mL, note", "drug_products[avx-dp].handling.in_use[post-thaw].maximum"),
+    ("maximum: 96 h", "maximum: 0 h", "drug_products[avx-dp].handling.shipping[dp-dry-ice].maximum"),
+    ("maximum: 60 min", "maximum: 30–60 min", "drug_products[avx-dp].handling.in_use[thaw].maximum"),
 ])
 def test_a_maximum_time_that_is_not_a_time_is_an_error_at_its_line(project, old, new, field):
     rel = DP if field.startswith("drug_products") else DS

@@ -34,14 +34,17 @@ def measure_manufacture(owner, path: str, reading, diags: Diagnostics) -> None:
 
 
 def _time(record, path: str, reading, diags: Diagnostics, units: tuple[str, ...]) -> None:
-    expected = "a time such as 72 h, 60 min or 7 days" + (" or a number of cycles" if CYCLES in units else "")
+    kind = "a time such as 72 h, 60 min or 7 days" + (" or a number of cycles" if CYCLES in units else "")
     try:
         quantity = reading.quantity(record.maximum)
     except Unreadable as exc:
-        diags.error("E2621", f"{exc}; expected {expected}", record.where("maximum"), f"{path}.maximum")
+        diags.error("E2621", f"{exc}; expected {kind}", record.where("maximum"), f"{path}.maximum")
         return
-    if quantity.unit is None or not any(reading.units.factor(quantity.unit, u) is not None for u in units):
-        diags.error("E2621", f"'{record.maximum}' is not {expected}", record.where("maximum"), f"{path}.maximum")
+    time = quantity.unit is not None and quantity.basis is None and not quantity.log and \
+        any(reading.units.factor(quantity.unit, u) is not None for u in units)
+    if not time or quantity.value <= 0:
+        diags.error("E2621", f"'{record.maximum}' is not {kind}, greater than zero", record.where("maximum"),
+                    f"{path}.maximum")
 
 
 @owner_check("process-parameter-ranges")
