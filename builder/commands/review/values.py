@@ -17,7 +17,7 @@ from .text import excerpt, first_difference, flat
 
 OWNERS = ("drug_substances", "drug_products")  # implied by the document; never part of a label
 NAME_FIELDS = ("test", "name", "title", "number", "control", "component", "label", "citation", "site", "batch",
-               "substance")
+               "substance", "attribute", "material", "step", "building", "route")
 KINDS = {"drug_substances": "drug substance", "drug_products": "drug product", "batches": "batch",
          "tests": "test", "studies": "stability study", "procedures": "analytical procedure",
          "impurities": "impurity", "controls": "in-process control", "materials": "material", "sites": "site",
