@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .nodes import BY_ID as _BY_ID, MD as _MD, NARRATIVE as _NARRATIVE, M, Node  # noqa: F401
+from .model_characterisation import CharacterisationRow, PotencyLink
+from .model_manufacture import (CellBank, CriticalReagent, Facility, Handling, HoldTime, ProcessParameter,
+                                StartingMaterial)
 from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
 from .model_comparability import Comparability  # noqa: F401  (3.2.S.2.6 / 3.2.P.2, ICH Q5E)
 from .model_safety import SafetyEvaluation  # noqa: F401  (3.2.A.2, ICH Q5A(R2))
@@ -71,7 +74,9 @@ class SiteRole(Node):
 class ProcessControl(Node):
     id: str = field(Slug(), True)
     control: str = field(Text(), True)
-    criterion: str = field(Text(), True)
+    criterion: str = field(Text(), True, "the acceptance criterion (for a test for information, what is reported)")
+    action_limit: str = field(Text(), False, "a limit that starts an investigation without rejecting the batch")
+    for_information: str = field(Choice("true", "false"), False, "true: a test for information (monitoring only)")
 
 
 @dataclass(**M)
@@ -79,7 +84,10 @@ class ProcessStep(Node):
     id: str = field(Slug(), True)
     name: str = field(Text(), True)
     description: str = field(_MD, True)
+    parameters: tuple = field(Records(ProcessParameter), False, "process parameters with set point, range and "
+                              "criticality")
     controls: tuple = field(Records(ProcessControl))
+    hold_times: tuple = field(Records(HoldTime), False, "maximum hold times of the step's intermediates")
 
 
 @dataclass(**M)
@@ -112,6 +120,8 @@ class Test(Node):
                              "× 10^13 vg/mL")
     lod: str = field(Text(), False, "limit of detection, e.g. 0.02 %: the bound of an ND result")
     loq: str = field(Text(), False, "limit of quantitation, e.g. 0.05 %: the bound of a BLQ or < LOQ result")
+    potency: PotencyLink | None = field(Record(PotencyLink), False, "a potency test: the mechanism of action it "
+                                        "reflects and whether it is quantitative")
 
 
 @dataclass(**M)
@@ -198,6 +208,12 @@ class DrugSubstance(Node):
     manufacturers: tuple = field(ListOf(Record(SiteRole)))
     process: tuple = field(Records(ProcessStep))
     materials: tuple = field(Records(Material))
+    cell_banks: tuple = field(Records(CellBank), False, "cell banks and virus seed banks with their testing "
+                              "(3.2.S.2.3)")
+    starting_materials: tuple = field(Records(StartingMaterial), False, "plasmids, virus seeds and other starting "
+                                      "materials (3.2.S.2.3)")
+    critical_reagents: tuple = field(Records(CriticalReagent), False, "critical reagents (3.2.S.2.3)")
+    characterisation: tuple = field(Records(CharacterisationRow), False, "characterisation results (3.2.S.3.1)")
     impurities: tuple = field(Records(Impurity))
     specification: Specification | None = field(Record(Specification))
     procedures: tuple = field(Records(Procedure))
@@ -207,6 +223,7 @@ class DrugSubstance(Node):
     stability: Stability | None = field(Record(Stability))
     comparability: tuple = field(Records(Comparability), False, "manufacturing changes and their ICH Q5E "
                                  "comparability studies (3.2.S.2.6)")
+    handling: Handling | None = field(Record(Handling), False, "storage, shipping and thaw/in-use handling")
 
 
 @dataclass(**M)
@@ -279,6 +296,7 @@ class DrugProduct(Node):
     stability: Stability | None = field(Record(Stability))
     comparability: tuple = field(Records(Comparability), False, "manufacturing changes and their ICH Q5E "
                                  "comparability studies (3.2.P.2)")
+    handling: Handling | None = field(Record(Handling), False, "storage, shipping and thaw/in-use handling")
 
 
 @dataclass(**M)
@@ -301,7 +319,7 @@ class AppendixItem(Node):
 
 @dataclass(**M)
 class Appendices(Node):
-    facilities: tuple = field(Records(AppendixItem))
+    facilities: tuple = field(Records(Facility), False, "3.2.A.1, one document each: narrative and areas")
     adventitious_agents: tuple = field(Records(SafetyEvaluation), False, "3.2.A.2: narrative, and for biologics "
                                        "cell-bank testing and viral clearance")
     novel_excipients: tuple = field(Records(AppendixItem))

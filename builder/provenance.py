@@ -24,7 +24,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "properties": ("properties", _NARRATIVE),
     "manufacturers": ("manufacturers", _NARRATIVE, "@content.sites"),
     "process": ("process", _NARRATIVE),
-    "materials": ("materials", _NARRATIVE),
+    "materials": ("materials", "cell_banks", "starting_materials", "critical_reagents", _NARRATIVE),
     "impurities": ("impurities", _NARRATIVE),
     "reference-standards": ("reference_standards", _NARRATIVE),
     "container-closure": ("container_closure", _NARRATIVE),
@@ -35,7 +35,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "batch-analyses": (*_BATCH_ROWS, "specification.tests", _NARRATIVE, "@content.sites"),
     "composition": ("composition", "strengths", _NARRATIVE),
     "batch-formula": ("batch_formula", "composition", "strengths", _NARRATIVE),
-    "stability-summary": ("stability", "batches[*].number", _NARRATIVE),
+    "stability-summary": ("stability", "batches[*].number", "handling", _NARRATIVE),
     "stability-data": ("stability.studies", "specification.tests", "batches[*].number", _NARRATIVE),
     "composition-and-dose": ("composition", "strengths", "lnp", "dosing", _NARRATIVE),
     "process-and-custody": ("process", "custody", "batches[*].number", "batches[*].chain_of_identity", _NARRATIVE),
@@ -48,6 +48,9 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "process-development": ("comparability", "batches[*].number", "batches[*].size", "batches[*].site",
                             "batches[*].manufactured", _NARRATIVE, "@content.sites"),
     "adventitious-agents": ("@item",),
+    "characterisation": ("characterisation", _NARRATIVE),
+    "process-validation": ("handling.shipping", _NARRATIVE),
+    "facility": ("@item", "@content.sites"),
 }
 ALWAYS = ("product.name",)  # every page header names the product
 

@@ -21,6 +21,7 @@ def check(content, product_id: str, profile, diags: Diagnostics) -> None:
     substance_batches = {b.id for ds in content.drug_substances for b in ds.batches}
     for ds in content.drug_substances:
         _check_owner(ds, f"drug_substances[{ds.id}]", sites, diags)
+        _check_banks(ds, f"drug_substances[{ds.id}]", diags)
         _check_comparability(ds, f"drug_substances[{ds.id}]", sites, diags)
     for dp in content.drug_products:
         path = f"drug_products[{dp.id}]"
@@ -30,6 +31,7 @@ def check(content, product_id: str, profile, diags: Diagnostics) -> None:
         _check_composition(dp, path, substances, diags)
         _check_excipients(dp, path, diags)
         _check_dose_and_lots(dp, path, sites, diags)
+    _check_facilities(content, sites, diags)
     for item in content.appendices.adventitious_agents if content.appendices is not None else ():
         _check_safety(item, f"appendices.adventitious_agents[{item.id}]", diags)
     known = {t.id for t in profile.regional_items}
@@ -78,6 +80,7 @@ def _check_owner(owner, path: str, sites: set, diags: Diagnostics) -> None:
         _check_results(batch, tests, f"{path}.batches[{batch.id}].results", diags)
     if owner.stability is not None:
         _check_stability(owner, path, tests, diags)
+    _check_parameters(owner, path, diags)
 
 
 def _check_stability(owner, path: str, tests: list[str], diags: Diagnostics) -> None:
@@ -95,6 +98,38 @@ def _check_stability(owner, path: str, tests: list[str], diags: Diagnostics) -> 
                 diags.error("E2503", f"{len(values)} results for {len(study.timepoints)} time points "
                             "(one per time point; write NT or – where none)", study.where(f"results.{test}"),
                             f"{where}.results.{test}")
+
+
+def _check_banks(ds, path: str, diags: Diagnostics) -> None:
+    """A bank is made from a bank of the same substance; a plasmid or virus seed names the bank it comes from."""
+    banks = {b.id for b in ds.cell_banks}
+    for bank in ds.cell_banks:
+        if bank.derived_from:
+            _known(bank.derived_from, banks - {bank.id}, "cell bank", bank.where("derived_from"),
+                   f"{path}.cell_banks[{bank.id}].derived_from", diags)
+    for material in ds.starting_materials:
+        if material.bank:
+            _known(material.bank, banks, "cell bank", material.where("bank"),
+                   f"{path}.starting_materials[{material.id}].bank", diags)
+
+
+def _check_parameters(owner, path: str, diags: Diagnostics) -> None:
+    """A process parameter states a set point, a range or both (they are read in stage measure)."""
+    for step in owner.process:
+        for parameter in step.parameters:
+            if not parameter.target and not parameter.range:
+                diags.error("E2551", f"process parameter '{parameter.name}' gives neither `target` nor `range`",
+                            parameter.at, f"{path}.process[{step.id}].parameters[{parameter.id}]")
+
+
+def _check_facilities(content, sites: set, diags: Diagnostics) -> None:
+    """A 3.2.A.1 facility is at a known site and says something: a narrative, areas, or both."""
+    for facility in content.appendices.facilities if content.appendices is not None else ():
+        where = f"appendices.facilities[{facility.id}]"
+        if facility.site:
+            _known(facility.site, sites, "site", facility.where("site"), f"{where}.site", diags)
+        if not facility.narrative and not facility.areas:
+            diags.error("E2552", "a facility needs a `narrative`, `areas` or both", facility.at, where)
 
 
 def _check_results(batch, tests: list[str], path: str, diags: Diagnostics) -> None:

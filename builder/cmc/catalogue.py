@@ -2,7 +2,8 @@
 registry's two signatures, and the modules that register checks of their own (imported for that)."""
 from __future__ import annotations
 
-from . import checks, comparability, coverage, real_time, stability, viral_safety, volumes  # noqa: F401  (these register checks of their own)
+from . import (checks, comparability, coverage, manufacture, potency, real_time, stability,  # noqa: F401
+               viral_safety, volumes)  # (these register checks of their own)
 from .registry import CHECKS, CheckContext, content_check, owner_check
 from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register themselves)
 

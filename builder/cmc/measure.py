@@ -15,6 +15,7 @@ from ..errors import Diagnostics
 from .amounts import parse_amount
 from .clearance import measure_clearance
 from .criteria import Criterion, parse, strip_tags
+from .manufacture import measure_manufacture
 from .numbers import Unreadable, normalise
 from .quantity import Quantity, parse_quantity
 from .rounding import Rounding
@@ -92,6 +93,8 @@ def measure(content, reading: Reading, diags: Diagnostics) -> bool:
             _declarations(test, f"{path}.specification.tests[{test.id}]", reading, diags)
         if getattr(owner, "stability", None) is not None:
             _stability(owner.stability, f"{path}.stability", reading, diags)
+        if hasattr(owner, "process"):
+            measure_manufacture(owner, path, reading, diags)
     for dp in content.drug_products:
         _composition(dp, f"drug_products[{dp.id}]", reading, diags)
     measure_clearance(content, reading, diags)

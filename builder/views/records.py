@@ -1,9 +1,9 @@
-"""Leaves that present lists of records: facts, sites, process steps, materials, impurities …"""
+"""Leaves that present lists of records: facts, sites, impurities, reference standards … (process steps and
+materials: manufacture.py)"""
 from __future__ import annotations
 
 from .base import DocContext, LeafKind, caption, cell, labelled, md_cell, narrative_blocks, simple_table
 from ..cmc.thresholds import dose_mg, thresholds
-from ..ooxml.blocks import Run, paragraph
 
 
 def _facts(field: str, caption_key: str):
@@ -68,22 +68,6 @@ def _site_row(scope, role):
     return [cell(site.name), cell(address), cell(role.responsibility)]
 
 
-def _process_present(scope, number):
-    return bool(scope.owner.process)
-
-
-def _process_blocks(scope, number, ctx: DocContext):
-    out = narrative_blocks(scope.narrative(number), ctx)
-    for index, step in enumerate(scope.owner.process, 1):
-        out.append(paragraph([Run(f"{scope.label('step')} {index}: {step.name}")], "Heading2"))
-        out += narrative_blocks(step.description, ctx)
-        if step.controls:
-            rows = [[cell(c.control), cell(c.criterion)] for c in step.controls]
-            out += [caption(ctx, scope, f"{scope.label('in_process_controls')}: {step.name}", step.id),
-                    simple_table(ctx, labelled(scope, "control", "acceptance_criterion"), rows, [3, 4])]
-    return out
-
-
 def _procedure_blocks(field: str):
     def blocks(scope, number, ctx: DocContext):
         return narrative_blocks(scope.narrative(number), ctx) + narrative_blocks(getattr(scope.item, field), ctx)
@@ -100,9 +84,6 @@ RECORD_KINDS = {
     "properties": _facts("properties", "general_properties"),
     "manufacturers": _table_kind("manufacturers", "manufacturers", ["name", "address", "responsibility"],
                                  _site_row, [3, 4, 4]),
-    "process": LeafKind(_process_present, _process_blocks, lambda n: "add `process` steps to this record"),
-    "materials": _table_kind("materials", "materials", ["material", "step", "grade"],
-                             lambda s, m: [cell(m.name), cell(m.step), cell(m.grade)], [3, 3, 3]),
     "impurities": LeafKind(_impurities_present, _impurity_blocks, lambda n: "add `impurities` to this record"),
     "reference-standards": _table_kind(
         "reference_standards", "reference_standards", ["reference_standard", "lot", "assigned_value", "source"],

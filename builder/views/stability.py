@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..cmc.real_time import coverage_text
 from ..cmc.stability import analyse, months_text
 from ..ooxml.blocks import Run, paragraph, table
+from .manufacture import handling_blocks
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
 
 
@@ -29,6 +30,7 @@ def _summary_blocks(scope, number, ctx: DocContext):
         simple_table(ctx, columns, rows, [2, 2, 4, 3, 2]),
         *_conclusions(scope, stability),
         paragraph([Run(statement, bold=True)]),
+        *handling_blocks(scope, ctx),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..ooxml.blocks import Run, paragraph, table
 from ..profile import chapters
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks
+from .characterisation import potency_blocks
 
 
 def standard(scope, text: str) -> str:
@@ -44,7 +45,8 @@ def _spec_present(scope, number):
 
 
 def _spec_blocks(scope, number, ctx):
-    return narrative_blocks(scope.narrative(number), ctx) + spec_table(scope, scope.owner.specification, ctx)
+    spec = scope.owner.specification
+    return narrative_blocks(scope.narrative(number), ctx) + spec_table(scope, spec, ctx) + potency_blocks(scope, spec, ctx)
 
 
 def _excipient_spec_blocks(scope, number, ctx):

@@ -17,13 +17,17 @@ from .text import excerpt, first_difference, flat
 
 OWNERS = ("drug_substances", "drug_products")  # implied by the document; never part of a label
 NAME_FIELDS = ("test", "name", "title", "number", "control", "component", "label", "citation", "site", "batch",
-               "substance")
+               "substance", "attribute", "material", "step", "building", "route")
 KINDS = {"drug_substances": "drug substance", "drug_products": "drug product", "batches": "batch",
          "tests": "test", "studies": "stability study", "procedures": "analytical procedure",
          "impurities": "impurity", "controls": "in-process control", "materials": "material", "sites": "site",
          "strengths": "strength", "excipients": "excipient", "reference_standards": "reference standard",
          "container_closure": "container closure component", "process": "process step",
-         "regional": "regional item", "literature": "literature reference"}
+         "regional": "regional item", "literature": "literature reference", "cell_banks": "cell bank",
+         "starting_materials": "starting material", "critical_reagents": "critical reagent",
+         "parameters": "process parameter", "hold_times": "hold time", "shipping": "shipping configuration",
+         "in_use": "handling step", "characterisation": "characterisation result", "facilities": "facility",
+         "areas": "facility area"}
 
 
 @dataclass(frozen=True)
