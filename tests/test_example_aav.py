@@ -155,3 +155,30 @@ def test_nmpa_documents_are_in_chinese(built):
         text = all_text(open_leaf(root, "nmpa", number))
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 200, number
         assert "Conforms" not in text and "No growth" not in text, number
+
+
+def test_openxml_audit_finds_no_errors_in_any_leaf(built):
+    from openxml_audit import OpenXmlValidator, ValidationSeverity
+
+    root, _ = built
+    validator = OpenXmlValidator()
+    for region in REGIONS:
+        for leaf in manifest(root, region)["leaves"]:
+            result = validator.validate(root / "output" / PRODUCT / region / leaf["path"])
+            errors = [str(e) for e in result.errors if e.severity == ValidationSeverity.ERROR]
+            assert not errors, (region, leaf["path"], errors[:3])
+
+
+def test_libreoffice_renders_the_chinese_specification(built, tmp_path, soffice):
+    import subprocess
+
+    root, _ = built
+    source = tmp_path / "nmpa-spec.docx"
+    shutil.copy(leaf_paths(root, "nmpa", "3.2.S.4.1")[0], source)
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / "nmpa-spec.pdf"
+    assert pdf.stat().st_size > 10_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        assert "质量标准" in text and "载体基因组滴度" in text
