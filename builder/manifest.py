@@ -18,7 +18,7 @@ LIBRARIES = ("docxtpl", "python-docx", "lxml", "ruamel.yaml", "jinja2", "markdow
 def leaf_record(leaf, data: bytes, template: str) -> dict:
     scope = leaf.scope
     owners = [scope.content.product, scope.substance, scope.product, scope.excipient, scope.item]
-    return {
+    record = {
         "number": leaf.number,
         "title": leaf.title,
         "element": leaf.element,
@@ -28,6 +28,19 @@ def leaf_record(leaf, data: bytes, template: str) -> dict:
         "template": template,
         "sources": sorted({path for owner in owners if owner is not None for path in source_paths(owner)}),
     }
+    if getattr(leaf, "extension", None) is not None:  # the eCTD backbone nests this leaf in a node-extension
+        record["node_extension"] = {"id": leaf.extension.id, "title": leaf.extension.title}
+    return record
+
+
+def node_extensions(leaves: list[dict]) -> list[dict]:
+    """The node extensions in backbone order, each with the paths of the leaves under it."""
+    found: dict[str, dict] = {}
+    for leaf in leaves:
+        extension = leaf.get("node_extension")
+        if extension is not None:
+            found.setdefault(extension["id"], {**extension, "leaves": []})["leaves"].append(leaf["path"])
+    return list(found.values())
 
 
 def source_paths(record) -> set[str]:
@@ -50,6 +63,7 @@ def manifest(dossier, leaves: list[dict], inputs: list[tuple], reports: list[dic
         "tool": tool_versions(),
         "inputs": [{"path": p, "sha256": h, "bytes": n, "role": r} for p, h, n, r in sorted(set(inputs))],
         "leaves": leaves,
+        **({"node_extensions": extensions} if (extensions := node_extensions(leaves)) else {}),
     }
 
 

@@ -21,6 +21,9 @@ from .schema import CTD_NUMBER, Choice, ListOf, MapOf, Record, Records, Slug, Te
 from .source import load_file
 
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+STUDY_TYPE = re.compile(f"^({'|'.join(STUDY_TYPES)})$")
+# A check that only holds under one reading of stability data (regions.md §2.5; modalities.md §1.0).
+EXTRAPOLATION_CHECKS = {"q1e-extrapolation": "q1e", "real-time-shelf-life": "none"}
 FOLDER = "modalities"
 
 
@@ -57,6 +60,10 @@ class StabilityDesign(Node):
     time_unit: str = field(Choice(*TIME_UNITS), False, "the usual unit of the shelf life (default months)")
     supporting: tuple = field(ListOf(Choice(*STUDY_TYPES)), False,
                               "study types a complete programme has besides long-term (a missing one is F4303)")
+    supporting_applies_to: dict = field(MapOf(STUDY_TYPE, "a study type", Choice("drug_substance", "drug_product",
+                                                                                  "both")), False,
+                                        "which programme a supporting study type belongs to (default both), e.g. "
+                                        "in-use: drug_product")
 
 
 @dataclass(**M)
@@ -121,6 +128,14 @@ def _check_modality(modality: ModalityProfile, name: str, diags: Diagnostics) ->
         if check not in CHECKS:
             diags.error("E2313", f"no check named '{check}'{_suggest(check, list(CHECKS))}",
                         modality.where(f"checks[{index}]"), f"checks[{index}]")
+        wanted = EXTRAPOLATION_CHECKS.get(check)
+        if wanted and modality.stability.extrapolation != wanted:
+            diags.error("E2316", f"check '{check}' needs stability.extrapolation: {wanted} (this profile says "
+                        f"{modality.stability.extrapolation})", modality.where(f"checks[{index}]"), f"checks[{index}]")
+    design = modality.stability
+    for kind in sorted(set(design.supporting_applies_to) - set(design.supporting)):
+        diags.error("E2316", f"supporting_applies_to names '{kind}', which `supporting` does not list",
+                    design.where("supporting_applies_to"), f"stability.supporting_applies_to.{kind}")
 
 
 def _labels(modality: ModalityProfile, profile, regional, diags: Diagnostics) -> dict:
@@ -135,13 +150,18 @@ def _labels(modality: ModalityProfile, profile, regional, diags: Diagnostics) ->
             diags.warning("W2315", f"modality label '{key}' is also a region label, and the region's wording "
                           f"is used; give the modality's wording a key of its own", modality.where("labels"),
                           f"labels.{key}")
-    if profile.language != modality.language:
+    if _primary(profile.language) != _primary(modality.language):
         base_language = {k for k in modality.labels if k not in own and k not in profile.labels}
         for key in sorted(base_language):
             diags.warning("W2314", f"modality '{modality.id}' label '{key}' has no {profile.language} wording; "
                           f"add it to templates/{profile.id}/{FOLDER}/{modality.id}.yaml",
                           modality.where("labels"), f"labels.{key}")
     return merged
+
+
+def _primary(tag: str) -> str:
+    """en-US and en-GB both read English labels; zh-CN does not."""
+    return tag.split("-")[0].casefold()
 
 
 def _keys(root, name: str) -> list[str]:

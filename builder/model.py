@@ -10,10 +10,13 @@ from dataclasses import dataclass
 
 from .nodes import BY_ID as _BY_ID, MD as _MD, NARRATIVE as _NARRATIVE, M, Node  # noqa: F401
 from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
+from .model_comparability import Comparability  # noqa: F401  (3.2.S.2.6 / 3.2.P.2, ICH Q5E)
+from .model_safety import SafetyEvaluation  # noqa: F401  (3.2.A.2, ICH Q5A(R2))
 
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
-STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use")
+STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use", "freeze-thaw", "shipping")
+STORAGE_CASES = ("room-temperature", "refrigerated", "frozen")  # ICH Q1E decision table (regions.md §2.5)
 TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity", "unspecified-impurity",
                    "total-impurities", "dissolution", "uniformity", "water", "microbial", "physical", "other")
 
@@ -152,6 +155,8 @@ class Stability(Node):
     period: str = field(Text(), True)
     storage: str = field(Text(), True)
     studies: tuple = field(Records(StabilityStudy), True)
+    storage_case: str = field(Choice(*STORAGE_CASES), False, "the ICH Q1E storage case of the labelled storage; "
+                              "default: the case whose conditions (region profile) list a long-term study's condition")
 
 
 @dataclass(**M)
@@ -190,6 +195,8 @@ class DrugSubstance(Node):
     reference_standards: tuple = field(Records(ReferenceStandard))
     container_closure: tuple = field(Records(ContainerComponent))
     stability: Stability | None = field(Record(Stability))
+    comparability: tuple = field(Records(Comparability), False, "manufacturing changes and their ICH Q5E "
+                                 "comparability studies (3.2.S.2.6)")
 
 
 @dataclass(**M)
@@ -213,6 +220,8 @@ class Component(Node):
     removed: str = field(Choice("true", "false"), False, "true: a processing aid removed during manufacture "
                          "(listed, not counted in the total)")
     overage: str = field(Text(), False, "overage and its reason, e.g. 10 % of coating suspension for losses")
+    molar_ratio: str = field(Text(), False, "a lipid's share of the total lipid in mol %, e.g. 46.3 (mRNA-LNP); "
+                             "printed by the composition-per-volume kind")
 
 
 @dataclass(**M)
@@ -253,12 +262,19 @@ class DrugProduct(Node):
     reference_standards: tuple = field(Records(ReferenceStandard))
     container_closure: tuple = field(Records(ContainerComponent))
     stability: Stability | None = field(Record(Stability))
+    comparability: tuple = field(Records(Comparability), False, "manufacturing changes and their ICH Q5E "
+                                 "comparability studies (3.2.P.2)")
 
 
 @dataclass(**M)
 class RegionalItem(Node):
-    id: str = field(Slug(), True, "one of the region profile's regional_items")
+    id: str = field(Slug(), True, "one of the region profile's regional_items, or the document's own id with "
+                    "`extension`")
     narrative: str = field(_MD, True)
+    extension: str = field(Slug(), False, "the regional item (NMPA biologics: node extension) this document belongs "
+                           "under; default: its id")
+    title: str = field(Text(), False, "the document's own title; required under a node extension, whose title is the "
+                       "region's")
 
 
 @dataclass(**M)
@@ -271,7 +287,8 @@ class AppendixItem(Node):
 @dataclass(**M)
 class Appendices(Node):
     facilities: tuple = field(Records(AppendixItem))
-    adventitious_agents: tuple = field(Records(AppendixItem))
+    adventitious_agents: tuple = field(Records(SafetyEvaluation), False, "3.2.A.2: narrative, and for biologics "
+                                       "cell-bank testing and viral clearance")
     novel_excipients: tuple = field(Records(AppendixItem))
 
 

@@ -12,6 +12,7 @@ from .errors import Diagnostics
 from .scope import Scope
 from .structure import Section, SectionTree
 from .provenance import owner_path
+from .regional import Extension, place
 from .views import KINDS, subject
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.docx)?$")
@@ -30,6 +31,7 @@ class Leaf:
     heading: str
     subject: str
     scope: Scope
+    extension: Extension | None = None   # the node extension the leaf sits under (regional.py)
 
 
 def plan(tree: SectionTree, scope: Scope, diags: Diagnostics) -> tuple[Leaf, ...]:
@@ -88,11 +90,14 @@ def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics
     spec = replace(spec, kind=name, required=("true" if rule.need == "required" else "false")) if rule else spec
     if spec.docs == "many":
         items = [i for i in scope.items(spec.per) if kind.present(replace(scope, item=i), spec.number)]
-        for item in items:
+        placed = place(items, scope.profile, scope.modality, diags) if spec.node_extensions == "true" else \
+            [(item, None) for item in items]
+        for item, extension in placed:
             inner = replace(scope, item=item)
             path = f"{folder.replace('{item}', item.id)}/{spec.stem}-{item.id}.docx"
-            leaves.append(Leaf(spec.number, title, spec.element, path, spec.template, spec.kind, heading,
-                               subject(inner), inner))
+            own = (item.title, extension.title) if extension is not None else (title, heading)
+            leaves.append(Leaf(spec.number, own[0], spec.element, path, spec.template, spec.kind, own[1],
+                               subject(inner), inner, extension))
         present = bool(items)
     else:
         present = kind.present(scope, spec.number)

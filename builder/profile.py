@@ -12,12 +12,14 @@ from pathlib import Path
 
 from .errors import Diagnostics, environment_error
 from .merge import apply_overlay
-from .model import M, Node
+from .model import M, STORAGE_CASES, Node
 from .ooxml.steps import STEPS
 from .schema import CTD_NUMBER, Choice, ListOf, MapOf, Pattern, Record, Records, Slug, Text, WholeNumber, bind_record, field
 from .source import load_file
 
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+STORAGE_CASE = re.compile(f"^({'|'.join(STORAGE_CASES)})$")
+PRODUCT_TYPE = re.compile(r"^(chemical|biological)$")
 PROFILE_FILES = ("region.yaml", "titles.yaml")
 
 
@@ -68,6 +70,13 @@ class RegionProfile(Node):
                                       "chapter key → how this region cites it, for [[chapter:key]]")
     regional_items: tuple = field(Records(RegionalItemType))
     stability_long_term: tuple = field(ListOf(Text()), False, "long-term conditions this region accepts")
+    stability_storage_cases: dict = field(MapOf(STORAGE_CASE, "an ICH Q1E storage case", ListOf(Text())), False,
+                                          "ICH Q1A(R2) long-term conditions of each storage case (room-temperature, "
+                                          "refrigerated, frozen): the case sets the ICH Q1E ceiling")
+    regional_structure: dict = field(MapOf(PRODUCT_TYPE, "a product type (chemical, biological)",
+                                           Choice("leaves", "node-extensions")), False,
+                                     "per product type, how 3.2.R is filed: leaves (default), or node-extensions (one "
+                                     "per regional item, titled as the region titles it, documents under them)")
     rounding: RoundingRule | None = field(Record(RoundingRule), False, "how results are rounded against limits")
     naming: Naming = field(Record(Naming), True)
     postprocess: tuple = field(ListOf(Choice(*STEPS)), True, "post-processing steps, in order")
@@ -77,6 +86,10 @@ class RegionProfile(Node):
 
     def title(self, number: str, default: str) -> str:
         return self.titles.get(number, default)
+
+    def files_regional_as(self, product_type: str) -> str:
+        """How this region files 3.2.R for a chemical or biological product: leaves or node-extensions."""
+        return self.regional_structure.get(product_type, "leaves")
 
 
 CHAPTER = re.compile(r"\[\[chapter:([^\[\]\s]+)\]\]")

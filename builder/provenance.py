@@ -30,8 +30,12 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "batch-analyses": ("batches", "specification.tests", _NARRATIVE, "@content.sites"),
     "composition": ("composition", "strengths", _NARRATIVE),
     "batch-formula": ("batch_formula", "composition", "strengths", _NARRATIVE),
+    "composition-per-volume": ("composition", "strengths", _NARRATIVE),
+    "batch-formula-per-volume": ("batch_formula", "composition", "strengths", _NARRATIVE),
     "stability-summary": ("stability", "batches", _NARRATIVE),
     "stability-data": ("stability.studies", "specification.tests", "batches", _NARRATIVE),
+    "process-development": ("comparability", "batches", _NARRATIVE, "@content.sites"),
+    "adventitious-agents": ("@item",),
 }
 ALWAYS = ("product.name",)  # every page header names the product
 

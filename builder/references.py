@@ -21,17 +21,22 @@ def check(content, product_id: str, profile, diags: Diagnostics) -> None:
     substance_batches = {b.id for ds in content.drug_substances for b in ds.batches}
     for ds in content.drug_substances:
         _check_owner(ds, f"drug_substances[{ds.id}]", sites, diags)
+        _check_comparability(ds, f"drug_substances[{ds.id}]", sites, diags)
     for dp in content.drug_products:
         path = f"drug_products[{dp.id}]"
         _check_owner(dp, path, sites, diags)
+        _check_comparability(dp, path, sites, diags)
         _check_substance_batches(dp, path, substance_batches, diags)
         _check_composition(dp, path, substances, diags)
         _check_excipients(dp, path, diags)
+    for item in content.appendices.adventitious_agents if content.appendices is not None else ():
+        _check_safety(item, f"appendices.adventitious_agents[{item.id}]", diags)
     known = {t.id for t in profile.regional_items}
     for item in content.regional:
-        if item.id not in known:
-            diags.error("E2502", f"'{item.id}' is not a regional item of {profile.id} (known: {', '.join(sorted(known))})",
-                        item.where("id"), f"regional[{item.id}]")
+        kind, name = (item.extension, "extension") if item.extension else (item.id, "id")
+        if kind not in known:
+            diags.error("E2502", f"'{kind}' is not a regional item of {profile.id} (known: {', '.join(sorted(known))})",
+                        item.where(name), f"regional[{item.id}]")
 
 
 def _check_product(content, product_id: str, diags: Diagnostics) -> None:
@@ -146,6 +151,94 @@ def _check_excipients(dp, path: str, diags: Diagnostics) -> None:
             listed = ", ".join(sorted(components)) or "none"
             diags.error("E2515", f"excipient '{excipient.id}' is not a component of the composition (components that "
                         f"are not drug substances: {listed})", excipient.where("id"), f"{path}.excipients[{excipient.id}]")
+
+
+def _check_comparability(owner, path: str, sites: set, diags: Diagnostics) -> None:
+    """ICH Q5E studies: lots are batches of this record or have their own number, both roles are there,
+    every attribute names what it measures, and every lot has a result for every attribute."""
+    batches = {b.id: b for b in owner.batches}
+    tests = {t.id for t in owner.specification.tests} if owner.specification else set()
+    for study in owner.comparability:
+        where = f"{path}.comparability[{study.id}]"
+        lots = {lot.id: lot for lot in study.lots}
+        for lot in study.lots:
+            _check_lot(lot, f"{where}.lots[{lot.id}]", batches, sites, diags)
+        if _not_empty(study.lots, "lot", study.where("lots"), f"{where}.lots", diags):
+            for role in ("pre-change", "post-change"):
+                if not any(lot.role == role for lot in study.lots):
+                    diags.error("E2532", f"no {role} lot: a comparison needs lots made before and after the change",
+                                study.where("lots"), f"{where}.lots")
+        _not_empty(study.attributes, "attribute", study.where("attributes"), f"{where}.attributes", diags)
+        for attribute in study.attributes:
+            _check_attribute(attribute, f"{where}.attributes[{attribute.id}]", lots, batches, tests, diags)
+
+
+def _check_lot(lot, path: str, batches: dict, sites: set, diags: Diagnostics) -> None:
+    if bool(lot.batch) == bool(lot.number):
+        diags.error("E2530", "give either `batch` (a batch of this record) or `number` (a lot listed here)",
+                    lot.at, path)
+    if lot.batch:
+        _known(lot.batch, set(batches), "batch", lot.where("batch"), f"{path}.batch", diags)
+    if lot.site:
+        _known(lot.site, sites, "site", lot.where("site"), f"{path}.site", diags)
+
+
+def _check_attribute(attribute, path: str, lots: dict, batches: dict, tests: set, diags: Diagnostics) -> None:
+    if not attribute.attribute and not attribute.test:
+        diags.error("E2531", "give `attribute` (what is measured) or `test` (a specification test id)",
+                    attribute.at, path)
+    if attribute.test and not _known(attribute.test, tests, "specification test", attribute.where("test"),
+                                     f"{path}.test", diags):
+        return
+    for lot in attribute.results:
+        _known(lot, set(lots), "comparability lot", attribute.where(f"results.{lot}"), f"{path}.results.{lot}", diags)
+    for lot in lots.values():
+        batch = batches.get(lot.batch)
+        from_batch = batch is not None and attribute.test and attribute.test in batch.results
+        if lot.id not in attribute.results and not from_batch:
+            diags.error("E2505", f"no result for lot '{lot.id}' (write NT if it was not tested"
+                        f"{'' if lot.batch else ', or tie the attribute to a specification `test` and the lot to a `batch`'})",
+                        attribute.where("results"), f"{path}.results")
+
+
+def _check_safety(item, path: str, diags: Diagnostics) -> None:
+    """3.2.A.2: test results name a tested material, clearance results a model virus, and every
+    clearance result states its LRV or all four titres and volumes it is computed from."""
+    materials = {m.id for m in item.materials}
+    for test in item.tests:
+        _not_empty(test.results, "result", test.where("results"), f"{path}.tests[{test.id}].results", diags)
+        for material in test.results:
+            _known(material, materials, "tested material", test.where(f"results.{material}"),
+                   f"{path}.tests[{test.id}].results.{material}", diags)
+    clearance = item.clearance
+    if clearance is None:
+        return
+    where = f"{path}.clearance"
+    viruses = {v.id for v in clearance.viruses}
+    _not_empty(clearance.viruses, "model virus", clearance.where("viruses"), f"{where}.viruses", diags)
+    _not_empty(clearance.steps, "process step", clearance.where("steps"), f"{where}.steps", diags)
+    for step in clearance.steps:
+        _not_empty(step.results, "model virus result", step.where("results"), f"{where}.steps[{step.id}].results", diags)
+        for virus, result in step.results.items():
+            at = f"{where}.steps[{step.id}].results.{virus}"
+            if _known(virus, viruses, "model virus", step.where(f"results.{virus}"), at, diags):
+                _check_clearance_result(result, at, diags)
+    for virus in clearance.overall:
+        _known(virus, viruses, "model virus", clearance.where(f"overall.{virus}"), f"{where}.overall.{virus}", diags)
+
+
+def _check_clearance_result(result, path: str, diags: Diagnostics) -> None:
+    stated = [name for name, value in zip(PAIR_FIELDS, result.pairs) if value]
+    if stated and len(stated) < len(PAIR_FIELDS):
+        missing = ", ".join(f"`{n}`" for n in PAIR_FIELDS if n not in stated)
+        diags.error("E2533", f"the LRV is recomputed from all four of {', '.join(PAIR_FIELDS)}; {missing} "
+                    "missing", result.at, path)
+    elif not stated and not result.lrv:
+        diags.error("E2534", "no LRV: state `lrv`, or the load and output volumes and titres it is computed from",
+                    result.at, path)
+
+
+PAIR_FIELDS = ("load_volume", "load_titre", "output_volume", "output_titre")
 
 
 def _known(ident: str, known: set, what: str, origin, path: str, diags: Diagnostics) -> bool:

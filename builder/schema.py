@@ -310,6 +310,8 @@ def bind_record(cls, value: Value, path: str, diags: Diagnostics):
         values[name], origins[name] = bound, item.origin
         if isinstance(kind, MapOf):
             origins.update(_entry_origins(name, item))
+        elif item.is_list:  # `checks[3]`: a finding about one entry of a list cites its own line
+            origins.update({f"{name}[{i}]": v.origin for i, v in enumerate(item.data)})
     if not ok:
         return None
     return cls(**values, at=value.origin, origins=origins)

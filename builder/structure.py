@@ -30,6 +30,8 @@ class SectionDef(Node):
     docs: str = field(Choice("one", "many"), False)
     per: str = field(Text(), False)
     required: str = field(Choice("true", "false"), False)
+    node_extensions: str = field(Choice("true", "false"), False, "true: where a region files this section's "
+                                 "documents under node extensions (regional_structure), they are placed so (eCTD: 3.2.R)")
     children: Value = field(Raw())
 
 

@@ -1,5 +1,4 @@
 """Every section kind declares which content values it renders, and the paths match `explain`'s."""
-from pathlib import Path
 
 from builder.commands.explain import lines
 from builder.pipeline import prepare

@@ -47,7 +47,7 @@ EXPECTED_KIND_TEMPLATE = {
     "3.2.S.2.3": ("materials", "narrative"),
     "3.2.S.2.4": ("narrative", "narrative"),
     "3.2.S.2.5": ("narrative", "narrative"),
-    "3.2.S.2.6": ("narrative", "narrative"),
+    "3.2.S.2.6": ("process-development", "narrative"),  # narrative, then ICH Q5E comparability
     "3.2.S.3.1": ("narrative", "narrative"),
     "3.2.S.3.2": ("impurities", "narrative"),
     "3.2.S.4.1": ("specification", "specification"),
@@ -61,7 +61,7 @@ EXPECTED_KIND_TEMPLATE = {
     "3.2.S.7.2": ("narrative", "narrative"),
     "3.2.S.7.3": ("stability-data", "stability-data"),
     "3.2.P.1": ("composition", "composition"),
-    "3.2.P.2": ("narrative", "narrative"),
+    "3.2.P.2": ("process-development", "narrative"),
     "3.2.P.3.1": ("manufacturers", "narrative"),
     "3.2.P.3.2": ("batch-formula", "composition"),
     "3.2.P.3.3": ("process", "narrative"),
@@ -85,7 +85,7 @@ EXPECTED_KIND_TEMPLATE = {
     "3.2.P.8.2": ("narrative", "narrative"),
     "3.2.P.8.3": ("stability-data", "stability-data"),
     "3.2.A.1": ("appendix-item", "narrative"),
-    "3.2.A.2": ("appendix-item", "narrative"),
+    "3.2.A.2": ("adventitious-agents", "narrative"),  # narrative, then testing and viral clearance
     "3.2.A.3": ("appendix-item", "narrative"),
     "3.2.R": ("regional-item", "narrative"),
     "3.3": ("literature", "narrative"),
@@ -112,7 +112,7 @@ EXPECTED_REPEAT = {
 NOT_REQUIRED_S_P = {"3.2.P.4.2", "3.2.P.4.3", "3.2.P.4.4", "3.2.P.4.5", "3.2.P.4.6"}
 
 LEAF_KEYS = {"number", "title", "element", "folder", "stem", "kind", "template", "docs", "per",
-             "required", "once"}
+             "required", "once", "node_extensions"}
 HEADING_KEYS = {"number", "title", "element", "folder", "repeat", "children"}
 
 

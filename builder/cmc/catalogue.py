@@ -2,7 +2,7 @@
 registry's two signatures, and the modules that register checks of their own (imported for that)."""
 from __future__ import annotations
 
-from . import checks, coverage, stability  # noqa: F401  (coverage registers its check)
+from . import checks, comparability, coverage, real_time, stability, viral_safety, volumes  # noqa: F401  (these register checks of their own)
 from .registry import CHECKS, CheckContext, content_check, owner_check
 
 

@@ -15,7 +15,7 @@ def release_attributes(ctx: CheckContext):
         if owner.specification is None:
             continue
         for attribute in ctx.modality.release_attributes if ctx.modality else ():
-            if attribute.applies_to not in ("", "both", material):
+            if (attribute.applies_to or "both") not in ("both", material):
                 continue
             if not any(covers(attribute, test) for test in owner.specification.tests):
                 basis = f" ({attribute.basis})" if attribute.basis else ""

@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Diagnostic
+from ..regional import missing_extensions
 from ..source import load_file
 from . import checks, pairs
 from .catalogue import CHECKS
+from .clearance import ClearanceRules, load_rules as load_clearance_rules
 from .registry import CheckContext
 from .measure import Reading
 from .rounding import Rounding
@@ -30,17 +32,21 @@ class Rules:
     units: Units
     bands: dict
     sources: tuple = ()  # the files read, for the manifest
+    clearance: ClearanceRules | None = None  # ICH Q5A(R2) thresholds (viral-safety.yaml)
 
     @classmethod
     def load(cls, templates: Path) -> "Rules":
         criteria, units, bands = (load_file(templates / "common" / name, f"{templates.name}/common/{name}")
                                   for name in RULE_FILES)
-        return cls(load_vocabulary(criteria), load_units(units), load_bands(bands), (criteria, units, bands))
+        clearance, clearance_source = load_clearance_rules(templates)
+        return cls(load_vocabulary(criteria), load_units(units), load_bands(bands),
+                   (criteria, units, bands, clearance_source), clearance)
 
     def reading(self, content, profile=None) -> Reading:
         """How this pair's quantities are read: the region's rounding, the product's number style."""
         rounding = Rounding.of(profile.rounding) if profile is not None and profile.rounding else Rounding()
-        return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain")
+        cases = profile.stability_storage_cases if profile is not None else {}
+        return Reading(self.vocab, self.units, rounding, content.product.number_style or "plain", storage_cases=cases)
 
 
 def findings(content, rules: Rules, profile=None, reading: Reading | None = None,
@@ -61,6 +67,8 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
     for owner, path, _ in owners:
         for check in (c for c in selected if c.per_owner):
             found += check.run(ctx, owner, path)
+    if profile is not None:
+        found += missing_extensions(content, profile, modality)  # the region's rule, whatever the modality
     return justify(found, content), judged.tally
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..errors import Diagnostics
 from .amounts import parse_amount
+from .clearance import measure_clearance
 from .criteria import Criterion, parse, strip_tags
 from .numbers import Unreadable, normalise
 from .quantity import Quantity, parse_quantity
@@ -34,6 +35,7 @@ class Reading:
     _criteria: dict = field(default_factory=dict)
     _verdicts: dict = field(default_factory=dict)
     analyses: dict = field(default_factory=dict)   # cmc.stability.analyse, per programme
+    storage_cases: dict = field(default_factory=dict)  # the region's ICH Q1E storage case → long-term conditions
 
     @property
     def judge(self) -> Judge:
@@ -68,9 +70,16 @@ class Reading:
 
     def months(self, text: str, unit: str = "months") -> Decimal | None:
         """A time point or period in months (Q1E arithmetic), None when it is not a time (cycles)."""
+        return self.time(text, unit, "month")
+
+    def hours(self, text: str, unit: str = "months") -> Decimal | None:
+        """A time point or period in hours: exact for every unit from hours to years (a month is 730.5 h)."""
+        return self.time(text, unit, "hour")
+
+    def time(self, text: str, unit: str, target: str) -> Decimal | None:
         quantity = self.quantity(text)
         source = quantity.unit or TIME[unit]
-        factor = self.units.factor(source, "month")
+        factor = self.units.factor(source, target)
         return None if factor is None else quantity.value * factor
 
 
@@ -85,6 +94,7 @@ def measure(content, reading: Reading, diags: Diagnostics) -> bool:
             _stability(owner.stability, f"{path}.stability", reading, diags)
     for dp in content.drug_products:
         _composition(dp, f"drug_products[{dp.id}]", reading, diags)
+    measure_clearance(content, reading, diags)
     return len(diags.errors) == before
 
 
@@ -158,6 +168,8 @@ def _composition(dp, path: str, reading: Reading, diags: Diagnostics) -> None:
         where = f"{path}.composition[{component.id}]"
         if not component.function and component.subtotal != "true":
             diags.error("E2201", "missing required field 'function'", component.at, where)
+        if component.molar_ratio:
+            _molar_ratio(component, where, reading, diags)
         for strength, text in component.quantities.items():
             try:
                 amount = parse_amount(text, reading.units)
@@ -168,3 +180,12 @@ def _composition(dp, path: str, reading: Reading, diags: Diagnostics) -> None:
             if component.subtotal == "true" and amount.kind != "quantity":
                 diags.error("E2506", f"a subtotal states a quantity, not '{text}'",
                             component.where(f"quantities.{strength}"), f"{where}.quantities.{strength}")
+
+
+def _molar_ratio(component, where: str, reading: Reading, diags: Diagnostics) -> None:
+    """A lipid's share of the total lipid: a number of mol % (`46.3` or `46.3 %`)."""
+    share = _read(component, "molar_ratio", where, diags, lambda: reading.quantity(component.molar_ratio),
+                  "a share in mol %, e.g. 46.3")
+    if share is not None and (share.unit not in (None, "percent") or share.basis is not None):
+        diags.error("E2621", f"'{component.molar_ratio}' is not a share in mol % (e.g. 46.3)",
+                    component.where("molar_ratio"), f"{where}.molar_ratio")

@@ -1,14 +1,18 @@
 """Stability: significant change at accelerated conditions, and the ICH Q1E ceiling for the proposed
-shelf life or retest period (regions.md §2.2, §2.5). Results against criteria are judged in `pairs`.
+shelf life or retest period (regions.md §2.2, §2.5). Results against criteria are judged in `pairs`;
+the ICH Q5C real-time rule and the supporting studies a modality expects are in `real_time`.
 
 The builder never computes a shelf life; it checks that the one proposed does not exceed what the
 data available can support, and says so in the summary it generates. Time points are read in the
 study's own unit (hours, days, weeks, months, years, cycles); Q1E arithmetic works in months, and a
-programme whose time cannot be expressed in months is not put through it.
+programme whose time cannot be expressed in months is not put through it. The Q1E storage case
+(room temperature, refrigerated, frozen) is what the data state: `stability.storage_case`, or the
+case whose ICH Q1A(R2) conditions in the region profile list the long-term condition; never a guess
+from the wording of a condition.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
 
 from ..errors import Diagnostic
@@ -20,16 +24,30 @@ SIGNIFICANT_ASSAY_CHANGE = Decimal(5)
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """The real-time data at the storage condition on every batch: the latest long-term time point with
+    results, taken for the batch that has the least (hours compare every unit exactly)."""
+
+    hours: Decimal
+    point: str                  # the time point as typed
+    unit: str                   # the study's time unit (months, hours …)
+    batch: str                  # the batch with the least data, when one has less than the others; else ""
+    own_unit: bool = False      # the time point was typed with its unit (`24 months`)
+
+
+@dataclass(frozen=True)
 class Analysis:
     """What the data of one stability programme support."""
 
     months: Decimal | None      # X: long-term months with data, for every batch
     accelerated_change: bool
     intermediate_change: bool
-    storage: str                # room, refrigerated or frozen
+    storage: str | None         # the Q1E storage case (room-temperature, refrigerated, frozen); None: not stated
     ceiling: Decimal | None     # Q1E maximum proposed period in months
     proposed: Decimal | None    # the proposed period, in months
     has_accelerated: bool = False
+    coverage: Coverage | None = None
+    proposed_hours: Decimal | None = None  # the proposed period in hours; None when it is not a time
 
 
 def _tests(owner):
@@ -86,20 +104,59 @@ def _analyse(owner, reading: Reading) -> Analysis | None:
         return None
     long_term = [s for s in stability.studies if s.type == "long-term"]
     months = _months_for_every_batch(long_term, reading)
-    storage = _storage(long_term)
+    storage = storage_case(stability, long_term, reading.storage_cases)
     accelerated = bool(significant_changes(owner, "", reading, "accelerated"))
     intermediate = bool(significant_changes(owner, "", reading, "intermediate"))
-    proposed = _proposed(stability, reading)
-    ceiling = _ceiling(months, storage, accelerated, intermediate) if months else None
+    proposed = _proposed(stability, reading, reading.months)
+    ceiling = _ceiling(months, storage, accelerated, intermediate) if months and storage else None
     has_accelerated = any(s.type == "accelerated" for s in stability.studies)
-    return Analysis(months, accelerated, intermediate, storage, ceiling, proposed, has_accelerated)
+    return Analysis(months, accelerated, intermediate, storage, ceiling, proposed, has_accelerated,
+                    _coverage(long_term, reading), _proposed(stability, reading, reading.hours))
 
 
-def _proposed(stability, reading: Reading) -> Decimal | None:
+def _proposed(stability, reading: Reading, read) -> Decimal | None:
     try:
-        return reading.months(stability.period)
+        return read(stability.period)
     except Unreadable:
         return None
+
+
+def storage_case(stability, long_term, cases: dict) -> str | None:
+    """The Q1E storage case the data state: `storage_case`, else the one case whose ICH Q1A(R2)
+    conditions (region profile `stability_storage_cases`) list a long-term study's condition."""
+    if stability.storage_case:
+        return stability.storage_case
+    conditions = {s.condition for s in long_term}
+    found = [case for case, listed in cases.items() if conditions & set(listed)]
+    return found[0] if len(found) == 1 else None
+
+
+def _coverage(studies, reading: Reading) -> Coverage | None:
+    """Long-term data on every batch, in the studies' own units; time points that are not a time
+    (cycles) are left to F4302."""
+    skip = {w.casefold() for w in reading.vocab.not_evaluated}
+    per_batch: dict[str, Coverage] = {}
+    for study in studies:
+        unit = study.time_unit or "months"
+        for index, point in enumerate(study.timepoints):
+            try:
+                hours = reading.hours(point, unit)
+            except Unreadable:
+                hours = None
+            if hours is None:
+                break
+            best = per_batch.get(study.batch)
+            if _has_results(study, index, skip) and (best is None or hours > best.hours):
+                own_unit = reading.quantity(point).unit is not None
+                per_batch[study.batch] = Coverage(hours, point, unit, study.batch, own_unit)
+    if not per_batch:
+        return None
+    least = min(per_batch.values(), key=lambda c: c.hours)
+    return least if any(c.hours > least.hours for c in per_batch.values()) else replace(least, batch="")
+
+
+def _has_results(study, index: int, skip: set) -> bool:
+    return any(index < len(values) and values[index].strip().casefold() not in skip for values in study.results.values())
 
 
 def _months_for_every_batch(studies, reading: Reading) -> Decimal | None:
@@ -114,19 +171,9 @@ def _months_for_every_batch(studies, reading: Reading) -> Decimal | None:
                 month = None
             if month is None:
                 return None
-            if any(index < len(values) and values[index].strip().casefold() not in skip
-                   for values in study.results.values()):
+            if _has_results(study, index, skip):
                 per_batch[study.batch] = max(per_batch.get(study.batch, Decimal(0)), month)
     return min(per_batch.values()) if per_batch else None
-
-
-def _storage(studies) -> str:
-    condition = " ".join(s.condition for s in studies)
-    if "−20" in condition or "-20" in condition:
-        return "frozen"
-    if "5 °C" in condition and "25 °C" not in condition and "30 °C" not in condition:
-        return "refrigerated"
-    return "room"
 
 
 def _ceiling(x: Decimal, storage: str, accelerated: bool, intermediate: bool) -> Decimal:
@@ -152,8 +199,14 @@ def months_text(value: Decimal) -> str:
 
 def q1e_ceiling(owner, path: str, reading: Reading) -> list[Diagnostic]:
     analysis = analyse(owner, reading)
-    if analysis is None or analysis.ceiling is None or analysis.proposed is None:
+    if analysis is None or analysis.months is None or analysis.proposed is None:
         return []
+    if analysis.storage is None:
+        conditions = "; ".join(sorted({s.condition for s in owner.stability.studies if s.type == "long-term"}))
+        return [Diagnostic("F4305", f"the ICH Q1E ceiling is not checked: the long-term condition ({conditions}) is "
+                           "not one ICH Q1A(R2) storage case of the region profile (stability_storage_cases); state "
+                           "stability.storage_case (room-temperature, refrigerated or frozen)",
+                           owner.stability.where("studies"), f"{path}.stability.storage_case", "warning")]
     if analysis.proposed <= analysis.ceiling:
         return []
     return [Diagnostic("F4301", f"proposed {owner.stability.period_label.replace('_', ' ')} of {owner.stability.period} "

@@ -6,12 +6,16 @@ pitfalls.md §2.1); they get a `doc` header, region `labels` and ready-made `blo
 from __future__ import annotations
 
 from .base import LeafKind, subject
+from .comparability import COMPARABILITY_KINDS
 from .composition import COMPOSITION_KINDS
+from .composition_volume import VOLUME_KINDS
 from .narrative import NARRATIVE_KINDS
 from .records import RECORD_KINDS
+from .safety import SAFETY_KINDS
 from .stability import STABILITY_KINDS
 from .tables import TABLE_KINDS
 
-KINDS: dict[str, LeafKind] = {**NARRATIVE_KINDS, **RECORD_KINDS, **TABLE_KINDS, **COMPOSITION_KINDS, **STABILITY_KINDS}
+KINDS: dict[str, LeafKind] = {**NARRATIVE_KINDS, **RECORD_KINDS, **TABLE_KINDS, **COMPOSITION_KINDS, **VOLUME_KINDS,
+                              **STABILITY_KINDS, **COMPARABILITY_KINDS, **SAFETY_KINDS}
 
 __all__ = ["KINDS", "LeafKind", "subject"]

@@ -81,3 +81,10 @@ def simple_table(ctx: DocContext, header: list[str], rows: list[list[Cell]], wei
 
 def labelled(scope: Scope, *keys: str) -> list[str]:
     return [scope.label(k) for k in keys]
+
+
+def parenthesised(scope: Scope, text: str, after_word: bool = True) -> str:
+    """`(text)` in the region's brackets and spacing (` (…)` in English, `（…）` in Chinese); on a line of
+    its own, without the space."""
+    shown = scope.label("in_parentheses", text=text)
+    return shown if after_word else shown.strip()

@@ -1,6 +1,7 @@
 """3.2.S.7 / 3.2.P.8: the summary and conclusions generated from the data, and one table per study."""
 from __future__ import annotations
 
+from ..cmc.real_time import coverage_text
 from ..cmc.stability import analyse, months_text
 from ..ooxml.blocks import Run, paragraph, table
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
@@ -38,19 +39,30 @@ def _span(scope, study, months: bool) -> str:
 
 
 def _conclusions(scope, stability) -> list:
-    """What the data support, in the region's words, from the same analysis the checks use. The
-    accelerated sentence only when an accelerated study exists and the modality reads it in the Q1A(R2)
-    sense; the Q1E sentence only when the modality extrapolates by Q1E (never under Q5C)."""
+    """What the data support, in the region's words, from the same analysis the checks use; never a
+    study that does not exist. The accelerated sentence only when an accelerated study exists and the
+    modality reads it in the Q1A(R2) sense; the Q1E sentence only when the modality extrapolates by
+    Q1E; the real-time sentence (ICH Q5C) only when it does not, and the data cover the period."""
     analysis = analyse(scope.owner, scope.reading) if scope.reading else None
-    if analysis is None or analysis.months is None:
+    if analysis is None or analysis.coverage is None:
         return []
     design = scope.modality.stability if scope.modality is not None else None
-    sentences = [scope.label("stability_months", months=months_text(analysis.months))]
+    sentences = [_data_available(scope, analysis)]
     if analysis.has_accelerated and design is not None and design.accelerated == "significant-change":
         sentences.append(scope.label("stability_change" if analysis.accelerated_change else "stability_no_change"))
     if analysis.ceiling is not None and design is not None and design.extrapolation == "q1e":
         sentences.append(scope.label("stability_ceiling", ceiling=months_text(analysis.ceiling), period=stability.period))
+    if design is not None and design.extrapolation == "none" and analysis.proposed_hours is not None \
+            and analysis.proposed_hours <= analysis.coverage.hours:
+        sentences.append(scope.label(f"stability_real_time_{stability.period_label}"))
     return [paragraph([Run(" ".join(sentences))])]
+
+
+def _data_available(scope, analysis) -> str:
+    """`… up to 18 months on every batch`; in the studies' own unit when they count hours or days."""
+    if analysis.months is not None and analysis.coverage.unit == "months":
+        return scope.label("stability_months", months=months_text(analysis.months))
+    return scope.label("stability_time", time=coverage_text(analysis.coverage, lambda u: scope.label(f"time_{u}")))
 
 
 def _timepoint_label(scope, study) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..ooxml.blocks import Run, paragraph, table
 from ..profile import chapters
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
+from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks
 
 
 def standard(scope, text: str) -> str:
