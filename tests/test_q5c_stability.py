@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from aav_project import DP, DS, S, SUMMARY, built, codes, diagnostics, edit, make, paragraphs, rows
-from conftest import REPO
+from conftest import REPO, only_example
 
 EXAMPLE_DP = "content/examplinib/core/drug-product.yaml"
 
@@ -117,7 +117,7 @@ def test_a_profile_cannot_select_q1e_where_it_extrapolates_nothing(project):
 @pytest.fixture
 def example(tmp_path):
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     return tmp_path
 
 
