@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import checks, comparability, coverage, real_time, stability, viral_safety, volumes  # noqa: F401  (these register checks of their own)
 from .registry import CHECKS, CheckContext, content_check, owner_check
-from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register themselves)
+from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register)
 
 
 @content_check("release-and-shelf-life")
