@@ -21,6 +21,7 @@ from .schema import CTD_NUMBER, Choice, ListOf, MapOf, Record, Records, Slug, Te
 from .source import load_file
 
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+CRITERION_FORMS = ("range", "lower", "upper", "numeric", "text")
 STUDY_TYPE = re.compile(f"^({'|'.join(STUDY_TYPES)})$")
 # A check that only holds under one reading of stability data (regions.md §2.5; modalities.md §1.0).
 EXTRAPOLATION_CHECKS = {"q1e-extrapolation": "q1e", "real-time-shelf-life": "none"}
@@ -47,6 +48,30 @@ class ReleaseAttribute(Node):
     categories: tuple = field(ListOf(Choice(*TEST_CATEGORIES)), False, "test categories that count as this attribute")
     applies_to: str = field(Choice("drug_substance", "drug_product", "both"), False, "default both")
     basis: str = field(Text(), False, "the guideline or reference the expectation comes from")
+    criterion: str = field(Choice(*CRITERION_FORMS), False,
+                           "the form its criterion takes (modalities.md, criterion form): range, lower (NLT or a "
+                           "range), upper (NMT or a range), numeric (any limit) or text; another form is F4911")
+    unit: str = field(Text(), False, "a unit its limits must be stated in or convert to, e.g. vg/mL or % (F4912)")
+    every_lot: str = field(Choice("true", "false"), False,
+                           "true: every batch of a specification with this attribute reports an evaluated result (F4913)")
+
+
+@dataclass(**M)
+class CustodyEventType(Node):
+    """One event of the chain of identity and custody every lot must record (modalities.md §4)."""
+
+    id: str = field(Slug(), True, "how content names the event, e.g. collection")
+    label: str = field(Text(), True, "how documents name it, in the profile's language")
+    handover: str = field(Choice("true", "false"), False, "true: the material changes hands (giver and receiver)")
+    patient: str = field(Choice("true", "false"), False, "true: only on lots made for a patient (order, "
+                         "administration), not on lots from healthy-donor material")
+
+
+@dataclass(**M)
+class CustodyDesign(Node):
+    """The events of a lot's chain, in the order they must happen (release before shipment to the site)."""
+
+    events: tuple = field(Records(CustodyEventType), True, "every event a complete chain has, in order")
 
 
 @dataclass(**M)
@@ -79,6 +104,8 @@ class ModalityProfile(Node):
     checks: tuple = field(ListOf(Slug()), True, "named checks that run, in order (cmc/registry.py)")
     release_attributes: tuple = field(Records(ReleaseAttribute), False)
     stability: StabilityDesign = field(Record(StabilityDesign), True)
+    custody: CustodyDesign | None = field(Record(CustodyDesign), False,
+                                          "the chain of identity and custody every lot records (autologous products)")
     labels: dict = field(MapOf(LABEL_KEY, "a label name", Text(blank_ok=True)), False,
                          "the modality's own words; a region translates them in its modalities/ folder")
 
@@ -117,6 +144,7 @@ def load_modality(templates: Path, product, profile, diags: Diagnostics):
     if modality is None or len(diags.errors) > failed:
         return None, profile, sources
     _check_modality(modality, name, diags)
+    _custody_words(modality, profile, regional, diags)
     return modality, replace(profile, labels=_labels(modality, profile, regional, diags)), sources
 
 
@@ -157,6 +185,21 @@ def _labels(modality: ModalityProfile, profile, regional, diags: Diagnostics) ->
                           f"add it to templates/{profile.id}/{FOLDER}/{modality.id}.yaml",
                           modality.where("labels"), f"labels.{key}")
     return merged
+
+
+def _custody_words(modality: ModalityProfile, profile, regional, diags: Diagnostics) -> None:
+    """Custody events are printed by their label: a region in another language words each (W2342)."""
+    if modality.custody is None or _primary(profile.language) == _primary(modality.language):
+        return
+    custody = regional.root.data.get("custody") if regional is not None and regional.root.is_map else None
+    events = custody.data.get("events") if custody is not None and custody.is_map else None
+    worded = {e.data["id"].data for e in events.data if e.is_map and "id" in e.data and "label" in e.data} \
+        if events is not None and events.is_list else set()
+    for event in modality.custody.events:
+        if event.id not in worded:
+            diags.warning("W2342", f"modality '{modality.id}' custody event '{event.id}' has no {profile.language} "
+                          f"label; add it to templates/{profile.id}/{FOLDER}/{modality.id}.yaml", event.where("label"),
+                          f"custody.events[{event.id}].label")
 
 
 def _primary(tag: str) -> str:

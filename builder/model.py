@@ -16,6 +16,10 @@ from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Te
 from .model_comparability import Comparability  # noqa: F401  (3.2.S.2.6 / 3.2.P.2, ICH Q5E)
 from .model_safety import SafetyEvaluation  # noqa: F401  (3.2.A.2, ICH Q5A(R2))
 
+from .model_custody import ChainOfIdentity, Custody, ReleaseStrategy
+from .model_dosing import Dosing
+from .model_formulation import DRUG_LOAD, LipidNanoparticle
+
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
 STUDY_TYPES = ("long-term", "intermediate", "accelerated", "stress", "in-use", "freeze-thaw", "shipping")
@@ -110,6 +114,8 @@ class Test(Node):
     release: str = field(Text(), True, "release acceptance criterion, as typed")
     shelf_life: str = field(Text(), False, "shelf-life criterion, only where it differs from release")
     category: str = field(Choice(*TEST_CATEGORIES), False, "what the test controls; impurity categories are checked against ICH thresholds")
+    attribute: str = field(Slug(), False, "the modality's release attribute this test is (e.g. vector-genome-titre, "
+                           "dose, average-dar), when its name does not say so")
     result_unit: str = field(Text(), False, "the unit results are reported in when typed as bare numbers, e.g. % or "
                              "× 10^13 vg/mL")
     lod: str = field(Text(), False, "limit of detection, e.g. 0.02 %: the bound of an ND result")
@@ -145,6 +151,10 @@ class Batch(Node):
     use: str = field(Text(), True)
     drug_substance_batches: tuple = field(ListOf(Slug()), False, "drug-substance batch ids used (drug product batches)")
     results: dict = field(_BY_ID, True, "specification test id → result as reported")
+    drug_load: dict = field(DRUG_LOAD, False, "a conjugate's drug-load distribution: drug load → % of the total "
+                            "(0: 4.8 %, 2: 27.9 % …)")
+    chain_of_identity: ChainOfIdentity | None = field(Record(ChainOfIdentity), False, "an autologous lot's chain of "
+                                                      "identity and custody")
 
 
 @dataclass(**M)
@@ -265,6 +275,11 @@ class DrugProduct(Node):
     name: str = field(Text(), True, "eCTD product-name attribute")
     dosage_form: str = field(Text(), True, "eCTD dosageform attribute")
     manufacturer: str = field(Text(), False)
+    dosing: Dosing | None = field(Record(Dosing), False, "the labelled dose and the containers it is drawn from")
+    lnp: LipidNanoparticle | None = field(Record(LipidNanoparticle), False, "lipid molar ratios and N/P ratio")
+    custody: Custody | None = field(Record(Custody), False, "chain of identity and custody controls")
+    release_strategy: ReleaseStrategy | None = field(Record(ReleaseStrategy), False, "how lots are released when "
+                                                     "some results follow release")
     strengths: tuple = field(Records(Strength), True)
     narrative: dict = field(_NARRATIVE)
     composition: tuple = field(Records(Component))

@@ -17,6 +17,7 @@ from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
 from .modality import load_modality
+from . import modality_content
 from .model import Content
 from .ooxml.package import read_package, write_package
 from .ooxml.steps import STEPS, Finish, text_width
@@ -105,8 +106,11 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     reading = rules.reading(content, profile)
     if not measure(content, reading, diags):                                                      # measure
         return None
+    if not modality_content.check(content, modality, reading, diags):                             # … as the modality names it
+        return None
     scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
     leaves = plan(tree, scope, diags)                                                             # plan
+    modality_content.unrendered(content, leaves, diags)
     check_references(leaves, diags)                                                                # resolve
     found, tally = findings(content, rules, profile, reading, modality)                            # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))

@@ -7,7 +7,12 @@ summaries map a changed value to the leaves it appears in; `trace` lists a leaf'
 """
 from __future__ import annotations
 
+import re
+
 _NARRATIVE = "narrative.{number}"
+# What a batch-analysis table prints of each batch (not its chain of identity or drug load).
+_BATCH_ROWS = tuple(f"batches[*].{name}" for name in ("number", "size", "scale", "manufactured", "site", "use",
+                                                      "drug_substance_batches", "results"))
 
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "narrative": (_NARRATIVE,),
@@ -27,14 +32,21 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "procedure-validation": ("@item.title", "@item.validation", _NARRATIVE),
     "specification": ("specification", _NARRATIVE),
     "excipient-specification": ("specification", "name", "standard", _NARRATIVE),
-    "batch-analyses": ("batches", "specification.tests", _NARRATIVE, "@content.sites"),
+    "batch-analyses": (*_BATCH_ROWS, "specification.tests", _NARRATIVE, "@content.sites"),
     "composition": ("composition", "strengths", _NARRATIVE),
     "batch-formula": ("batch_formula", "composition", "strengths", _NARRATIVE),
+    "stability-summary": ("stability", "batches[*].number", "handling", _NARRATIVE),
+    "stability-data": ("stability.studies", "specification.tests", "batches[*].number", _NARRATIVE),
+    "composition-and-dose": ("composition", "strengths", "lnp", "dosing", _NARRATIVE),
+    "process-and-custody": ("process", "custody", "batches[*].number", "batches[*].chain_of_identity", _NARRATIVE),
+    "specification-and-release": ("specification", "release_strategy", _NARRATIVE),
+    "batch-analyses-and-lots": (*_BATCH_ROWS, "batches[*].drug_load", "batches[*].chain_of_identity.body_weight",
+                                "specification.tests", "dosing", _NARRATIVE, "@content.sites"),
     "composition-per-volume": ("composition", "strengths", _NARRATIVE),
     "batch-formula-per-volume": ("batch_formula", "composition", "strengths", _NARRATIVE),
-    "stability-summary": ("stability", "batches", "handling", _NARRATIVE),
-    "stability-data": ("stability.studies", "specification.tests", "batches", _NARRATIVE),
-    "process-development": ("comparability", "batches", _NARRATIVE, "@content.sites"),
+    "composition-per-volume-and-dose": ("composition", "strengths", "lnp", "dosing", _NARRATIVE),
+    "process-development": ("comparability", "batches[*].number", "batches[*].size", "batches[*].site",
+                            "batches[*].manufactured", _NARRATIVE, "@content.sites"),
     "adventitious-agents": ("@item",),
     "characterisation": ("characterisation", _NARRATIVE),
     "process-validation": ("handling.shipping", _NARRATIVE),
@@ -83,5 +95,12 @@ def leaf_prefixes(leaf) -> list[str]:
 
 
 def renders(leaf, path: str) -> bool:
-    """True when the value at `path` is one `leaf` renders."""
-    return any(path == p or path.startswith(p + ".") or path.startswith(p + "[") for p in leaf_prefixes(leaf))
+    """True when the value at `path` is one `leaf` renders; `[*]` in a prefix stands for any record id."""
+    return any(_under(path, p) for p in leaf_prefixes(leaf))
+
+
+def _under(path: str, prefix: str) -> bool:
+    if "[*]" in prefix:
+        pattern = re.escape(prefix).replace(re.escape("[*]"), r"\[[^\]]+\]")
+        return re.match(pattern + r"(?:$|[.\[])", path) is not None
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")

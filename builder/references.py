@@ -30,6 +30,7 @@ def check(content, product_id: str, profile, diags: Diagnostics) -> None:
         _check_substance_batches(dp, path, substance_batches, diags)
         _check_composition(dp, path, substances, diags)
         _check_excipients(dp, path, diags)
+        _check_dose_and_lots(dp, path, sites, diags)
     _check_facilities(content, sites, diags)
     for item in content.appendices.adventitious_agents if content.appendices is not None else ():
         _check_safety(item, f"appendices.adventitious_agents[{item.id}]", diags)
@@ -282,3 +283,22 @@ def _known(ident: str, known: set, what: str, origin, path: str, diags: Diagnost
     listed = ", ".join(sorted(known)) or "none defined"
     diags.error("E2508", f"unknown {what} '{ident}' (expected one of: {listed})", origin, path)
     return False
+
+
+def _check_dose_and_lots(dp, path: str, sites: set, diags: Diagnostics) -> None:
+    """Ids the dose, lipid, release and custody records use: strengths, composition rows, tests, sites."""
+    strengths, rows = {s.id for s in dp.strengths}, {c.id for c in dp.composition}
+    tests = {t.id for t in dp.specification.tests} if dp.specification else set()
+    for presentation in dp.dosing.presentations if dp.dosing else ():
+        _known(presentation.strength, strengths, "strength", presentation.where("strength"),
+               f"{path}.dosing.presentations[{presentation.id}].strength", diags)
+    for lipid in dp.lnp.lipids if dp.lnp else ():
+        _known(lipid.id, rows, "composition row", lipid.where("id"), f"{path}.lnp.lipids[{lipid.id}]", diags)
+    for pending in dp.release_strategy.pending if dp.release_strategy else ():
+        _known(pending.id, tests, "specification test", pending.where("id"),
+               f"{path}.release_strategy.pending[{pending.id}]", diags)
+    for batch in dp.batches:
+        for event in batch.chain_of_identity.events if batch.chain_of_identity else ():
+            if event.site:
+                _known(event.site, sites, "site", event.where("site"),
+                       f"{path}.batches[{batch.id}].chain_of_identity.events[{event.id}].site", diags)

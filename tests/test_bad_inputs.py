@@ -43,7 +43,7 @@ from builder.errors import Category, Diagnostics, DossierError
 from builder.pipeline import build
 from builder.source import parse_bytes
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 PRODUCT = "content/examplinib"
 DP = f"{PRODUCT}/core/drug-product.yaml"
@@ -265,7 +265,7 @@ def golden(tmp_path_factory) -> Golden:
     """The example project after one good build (of EMA and FDA, the regions the tests build)."""
     root = tmp_path_factory.mktemp("golden")
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(REPO / name, root / name, ignore=only_example)
     build(root, None, [REGION, "fda"])
     return Golden(root)
 

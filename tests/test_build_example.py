@@ -17,7 +17,7 @@ from builder.pipeline import build
 from builder.project import Project
 from builder.pipeline import prepare
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REGIONS = ("fda", "ema", "nmpa")
@@ -25,7 +25,7 @@ REGIONS = ("fda", "ema", "nmpa")
 
 def copy_project(dest: Path) -> Path:
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, dest / name)
+        shutil.copytree(REPO / name, dest / name, ignore=only_example)
     return dest
 
 

@@ -14,7 +14,7 @@ from builder.commands.explain import lines
 from builder.pipeline import prepare
 from builder.project import Project
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DISSOLUTION = "drug_products[examplinib-fct].specification.tests[dissolution].procedure"
@@ -31,7 +31,7 @@ def line_of(root: Path, relative: str, text: str) -> str:
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("compare")
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(REPO / name, root / name, ignore=only_example)
     return root
 
 

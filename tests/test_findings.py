@@ -11,7 +11,7 @@ from builder.errors import Diagnostics, DossierError
 from builder.pipeline import build, prepare
 from builder.project import Project
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 DP = "content/examplinib/core/drug-product.yaml"
 DS = "content/examplinib/core/drug-substance.yaml"
@@ -20,7 +20,7 @@ DS = "content/examplinib/core/drug-substance.yaml"
 @pytest.fixture
 def project(tmp_path):
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     return tmp_path
 
 

@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 
 from builder import model
 from builder.jsonschema import content_schema, overlay_schema, write_schemas
+from builder.model_custody import TIMESTAMP
 from builder.schema import CTD_NUMBER, DATE, SLUG, Records
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,6 +94,7 @@ def test_kinds_map_to_keywords():
     assert defs["Batch"]["properties"]["manufactured"]["pattern"] == DATE.pattern
     assert defs["BatchSize"]["properties"]["units"]["pattern"] == "^[1-9][0-9]{0,11}$"
     assert defs["Product"]["properties"]["modality"]["pattern"] == SLUG.pattern  # the profiles are data
+    assert defs["CustodyEvent"]["properties"]["time"]["pattern"] == TIMESTAMP.pattern
     narrative = defs["DrugSubstance"]["properties"]["narrative"]
     assert narrative["propertyNames"]["pattern"] == CTD_NUMBER.pattern
     assert narrative["additionalProperties"]["type"] == ["string", "number", "boolean"]

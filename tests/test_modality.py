@@ -14,7 +14,7 @@ from builder.pipeline import build, prepare
 from builder.project import Project
 from builder.cmc.catalogue import CHECKS
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 PRODUCT = "content/examplinib/core/product.yaml"
 
@@ -22,7 +22,7 @@ PRODUCT = "content/examplinib/core/product.yaml"
 @pytest.fixture
 def project(tmp_path):
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     return tmp_path
 
 

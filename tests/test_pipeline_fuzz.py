@@ -37,7 +37,7 @@ from builder.project import Project
 from fuzz import mutations
 from fuzz.pipeline_crashes import CASES
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000" if os.environ.get("CI") else "300"))
 PRODUCT = "content/examplinib"
@@ -70,7 +70,7 @@ def base(tmp_path_factory, memoised_parser) -> Path:
     """The example project with one prior FDA build in output/ (which no example may change)."""
     root = tmp_path_factory.mktemp("fuzz") / "project"
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(REPO / name, root / name, ignore=only_example)
     build(root, ["examplinib"], ["fda"])
     shutil.copytree(root / PRODUCT, root.parent / "pristine")
     return root

@@ -8,7 +8,7 @@ from builder.errors import Diagnostics, DossierError
 from builder.pipeline import build, prepare
 from builder.project import Project
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 P81 = "output/examplinib/{}/m3/32-body-data/32p-drug-prod/examplinib-fct/32p8-stab/stability-summary.docx"
@@ -18,7 +18,7 @@ P81 = "output/examplinib/{}/m3/32-body-data/32p-drug-prod/examplinib-fct/32p8-st
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("refs")
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(REPO / name, root / name, ignore=only_example)
     build(root, ["examplinib"], ["fda", "nmpa"])
     return root
 
@@ -49,7 +49,7 @@ def test_section_and_test_references_become_consistent_citations_in_the_region_l
 @pytest.mark.parametrize("reference", ["[[table:no-such-table]]", "[[3.2.P.9]]", "[[test:no-such-test]]"])
 def test_a_dangling_reference_is_an_error_at_the_narrative(tmp_path, reference):
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     path = tmp_path / "content/examplinib/fda.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("[[table:stability-studies]]", reference, 1), encoding="utf-8")
@@ -68,7 +68,7 @@ def test_compendial_chapters_are_cited_per_region_and_unknown_ones_are_errors(bu
     assert "USP <61>" in cells["fda"] and "ChP 1105" in cells["nmpa"]
     assert not any("[[" in c for c in cells["fda"] + cells["nmpa"])
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     path = tmp_path / "content/examplinib/core/drug-product.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("[[chapter:uniformity]]", "[[chapter:uniformty]]"),
                     encoding="utf-8")

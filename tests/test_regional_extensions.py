@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from aav_project import NMPA, REGIONAL, built, codes, diagnostics, edit, make, paragraphs
-from conftest import REPO
+from conftest import REPO, only_example
 
 TITLES = ["3.2.R.1工艺验证", "3.2.R.2批记录", "3.2.R.3分析方法验证报告", "3.2.R.4稳定性图谱", "3.2.R.5可比性方案",
           "3.2.R.6其他"]
@@ -98,7 +98,7 @@ def test_fda_keeps_leaves_for_a_biological_product(project):
 
 def test_a_chemical_product_keeps_leaves_under_3_2_r_in_nmpa(tmp_path):
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     from builder.pipeline import build
 
     build(tmp_path, ["examplinib"], ["nmpa"])

@@ -23,7 +23,7 @@ from lxml import etree
 from builder.errors import DossierError
 from builder.commands.review import review
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -45,7 +45,7 @@ def git(root: Path, *args: str, author: str = BASE_AUTHOR, date: str = BASE_DATE
 def make_repo(root: Path) -> Path:
     """content/ and templates/ of this repository, committed once by BASE_AUTHOR."""
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(REPO / name, root / name, ignore=only_example)
     (root / ".gitignore").write_text("output/\n")
     git(root, "init", "-q")
     git(root, "config", "user.name", BASE_AUTHOR)

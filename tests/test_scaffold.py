@@ -8,13 +8,13 @@ from builder.pipeline import prepare
 from builder.project import Project
 from builder.commands.scaffold import new_product
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 
 @pytest.fixture
 def project(tmp_path):
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     return tmp_path
 
 

@@ -7,7 +7,7 @@ import os
 import pytest
 from invoke import Exit
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 
 def tasks_module():
@@ -103,7 +103,7 @@ def test_leftovers_of_a_killed_task_are_listed_by_verify_and_swept_by_the_next_t
     from builder.pipeline import build
 
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
     build(tmp_path, ["examplinib"], ["fda"])
     dead = 4_194_000  # above the usual pid range: no such process
     left = [tmp_path / f"output/.staging-{dead}-examplinib-fda", tmp_path / f"output/examplinib/.tmp-{dead}-x.md",

@@ -14,14 +14,14 @@ import pytest
 from builder.pipeline import build
 from builder.commands.textconv import ATTRIBUTE, docx_to_text, setup_git
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 ASSAY = "95.0 % to 105.0 % of label claim"
 
 
 def copy_project(dest: Path) -> Path:
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, dest / name)
+        shutil.copytree(REPO / name, dest / name, ignore=only_example)
     return dest
 
 

@@ -12,7 +12,7 @@ import pytest
 from builder.errors import DossierError
 from builder.commands.trace import UNCOMMITTED, format_trace, trace
 
-from conftest import REPO
+from conftest import REPO, only_example
 
 AUTHOR = "Trace Tester"
 DISSOLUTION = "drug_products[examplinib-fct].specification.tests[dissolution].procedure"
@@ -28,7 +28,7 @@ def git(root: Path, *args: str) -> str:
 
 def copy_project(dest: Path) -> Path:
     for name in ("content", "templates"):
-        shutil.copytree(REPO / name, dest / name)
+        shutil.copytree(REPO / name, dest / name, ignore=only_example)
     return dest
 
 
