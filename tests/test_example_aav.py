@@ -228,6 +228,12 @@ def test_handling_and_facility_areas(built):
     assert "BSL-2" in row_with(open_leaf(root, "nmpa", "3.2.A.1"), "4号楼")[-1]
 
 
+def test_characterisation_rows_in_3_2_s_3_1(built):
+    root, _ = built
+    for region, attribute, result in (("fda", "Capsid melting temperature", "76 °C"), ("nmpa", "衣壳熔解温度", "76 °C")):
+        assert row_with(open_leaf(root, region, "3.2.S.3.1"), attribute)[-1] == result, region
+
+
 def test_potency_states_its_mechanism(built):
     root, _ = built
     for region, name, readout in (("fda", "Potency", "Quantitative"), ("nmpa", "效价", "定量")):
