@@ -25,7 +25,7 @@ def test_vg_composition_per_ml_and_per_vial_without_percent_w_w(outputs):
     assert table[0][3:] == ["1.0 × 10^14 vg per vial"] * 2
     assert table[1][3:] == ["Concentration", "Per container (5.0 mL)"]
     body = {r[0]: r[3:] for r in table[2:]}
-    assert body["Onasemtestogene vector"] == ["2.0 × 10^13 vg/mL", "1.0 × 10^14 vg"]
+    assert body["Onasemtestogene vector"] == ["2.0 × 10^13 vg/mL", "1.0 × 10¹⁴ vg"]
     assert body["Trometamol"] == ["2.42 mg/mL", "12.1 mg"]
     assert body["Sodium chloride"] == ["8.77 mg/mL", "43.9 mg"]          # 43.85 at the three figures typed
     assert body["Poloxamer 188"] == ["10 µg/mL", "0.050 mg"]              # typed per vial, computed per mL
@@ -42,7 +42,7 @@ def test_batch_formula_in_containers_and_litres(outputs):
     table = rows(document)
     assert table[0] == ["Component", "Quality standard", "Per container (5.0 mL)", "Quantity per batch"]
     body = {r[0]: r[2:] for r in table[1:]}
-    assert body["Onasemtestogene vector"] == ["1.0 × 10^14 vg", "4.0 × 10^16 vg"]
+    assert body["Onasemtestogene vector"] == ["1.0 × 10¹⁴ vg", "4.0 × 10¹⁶ vg"]
     assert body["Trometamol"] == ["12.1 mg", "4.84 g"]
     assert body["Sodium chloride"] == ["43.9 mg", "17.5 g"]
     assert body["Poloxamer 188"] == ["0.050 mg", "20 mg"]
@@ -64,11 +64,11 @@ def test_a_cell_suspension_per_bag(project):
     edit(project, DP, "quantities: {v5ml: 2.42 mg/mL}", "quantities: {v5ml: 7.5 %}")
     out = built(project, "fda")
     body = {r[0]: r[3:] for r in rows(out / COMPOSITION)[2:]}
-    assert body["Onasemtestogene vector"] == ["1.4 × 10^6 cells/mL", "1.0 × 10^8 cells"]
+    assert body["Onasemtestogene vector"] == ["1.4 × 10⁶ cells/mL", "1.0 × 10^8 cells"]
     assert body["Trometamol"] == ["7.5 %", "7.5 %"]   # a fraction is the same per mL and per bag
     assert body["Water for injections"] == ["q.s. to 1 mL", "q.s. to 70 mL"]
     formula = {r[0]: r[2:] for r in rows(out / FORMULA)[1:]}
-    assert formula["Onasemtestogene vector"] == ["1.0 × 10^8 cells", "4.0 × 10^10 cells"]
+    assert formula["Onasemtestogene vector"] == ["1.0 × 10^8 cells", "4.0 × 10¹⁰ cells"]
     assert formula["Sodium chloride"] == ["614 mg", "246 g"]   # 8.77 mg/mL × 70 mL × 400 bags
 
 

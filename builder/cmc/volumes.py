@@ -22,7 +22,8 @@ from .rounding import round_to, significant_quantum
 from .units import Units
 
 ML = "milliliter"
-SCIENTIFIC_FROM = 6  # values of 10^6 and more print as m.m × 10^n
+SCIENTIFIC_FROM = 6  # values of 10^6 and more print as m.m × 10ⁿ
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 MASS_UNITS = ("kilogram", "gram", "milligram", "microgram", "nanogram")
 VOLUME_UNITS = ("liter", "milliliter", "microliter")
 
@@ -106,7 +107,7 @@ def number_text(value: Decimal, digits: int) -> str:
     if rounded and abs(rounded).adjusted() >= SCIENTIFIC_FROM:
         power = rounded.adjusted()
         mantissa = round_to(rounded.scaleb(-power), Decimal(1).scaleb(1 - digits), "half-up")
-        return f"{mantissa:f} × 10^{power}"
+        return f"{mantissa:f} × 10{str(power).translate(SUPERSCRIPT)}"  # as a page prints it, and read back alike
     return f"{rounded:f}"
 
 

@@ -26,7 +26,7 @@ from ..ooxml.blocks import Run, paragraph
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
 from .composition import COMPOSITION_KINDS
 from .composition_volume import VOLUME_KINDS
-from .records import RECORD_KINDS
+from .manufacture import MANUFACTURE_KINDS
 from .tables import TABLE_KINDS
 
 
@@ -254,7 +254,7 @@ MODALITY_KINDS = {
                                       ", or `lnp` / `dosing`"),
     "composition-per-volume-and-dose": _extended(VOLUME_KINDS, "composition-per-volume", _formulation_present,
                                                  _formulation_blocks, ", or `lnp` / `dosing`"),
-    "process-and-custody": _extended(RECORD_KINDS, "process", _custody_present, _custody_blocks,
+    "process-and-custody": _extended(MANUFACTURE_KINDS, "process", _custody_present, _custody_blocks,
                                      ", or `custody` and each lot's `chain_of_identity`"),
     "specification-and-release": _extended(TABLE_KINDS, "specification", _release_present, _release_blocks,
                                            ", and its `release_strategy` where results follow release"),
