@@ -53,7 +53,8 @@ class ReleaseAttribute(Node):
                            "range), upper (NMT or a range), numeric (any limit) or text; another form is F4911")
     unit: str = field(Text(), False, "a unit its limits must be stated in or convert to, e.g. vg/mL or % (F4912)")
     every_lot: str = field(Choice("true", "false"), False,
-                           "true: every batch of a specification with this attribute reports an evaluated result (F4913)")
+                           "true: every batch of a specification with this attribute reports an evaluated result "
+                           "(F4913)")
 
 
 @dataclass(**M)

@@ -162,8 +162,8 @@ def unrendered(content, leaves, diags: Diagnostics) -> None:
         for name, where in MODALITY_FIELDS.items():
             value = getattr(dp, name)
             if value is not None and not any(renders(leaf, f"{path}.{name}") for leaf in leaves):
-                diags.warning("W2441", f"`{name}` is given but no leaf of this dossier shows it (the modality profile's "
-                              f"leaves would set {where}); the checks still read it", dp.where(name), f"{path}.{name}")
+                diags.warning("W2441", f"`{name}` is given but no leaf of this dossier shows it (the modality "
+                              f"profile's leaves would set {where}); the checks still read it", dp.where(name), f"{path}.{name}")
     for owner, path in _owners(content):
         for name, where in BATCH_FIELDS.items():
             batch = next((b for b in owner.batches if getattr(b, name)), None)

@@ -83,11 +83,13 @@ def test_lipid_molar_ratios_are_printed_and_must_add_up(project):
     assert found[0].origin.line == line - 1    # the first lipid that states a ratio
     edit(project, DP, "molar_ratio: 40.0,", "molar_ratio: 50.0 %,")
     assert not [f for f in codes(project) if f.code == "F4404"]
-    missing = [("drug_products[testavec-vial]", a) for a in ("encapsulation", "particle-size", "content", "integrity")]
-    missing += [("drug_substances[aav9-bulk]", a) for a in ("content", "integrity")]
+    missing = [("drug_products[testavec-vial]", a) for a in ("encapsulation", "particle-size", "content", "integrity",
+                                                               "lipid-content")]
+    missing += [("drug_substances[aav9-bulk]", a) for a in ("content", "integrity", "capping", "residual-dna", "dsrna")]
     edit(project, "content/aavmini/core/product.yaml", "sites:\n", "justifications:\n" + "".join(
         f"  - {{id: {a}-{i}, code: F4701, path: '{owner}.specification.tests[{a}]', reason: test}}\n"
-        for i, (owner, a) in enumerate(missing)) + "sites:\n")   # a composition test, not an mRNA specification
+        for i, (owner, a) in enumerate(missing)) + "  - {id: no-lnp, code: F4953, path: 'drug_products[testavec-vial].lnp', "
+        "reason: test}\n" + "sites:\n")   # a composition test, not an mRNA specification
     table = rows(built(project, "fda") / COMPOSITION)
     assert table[0][3] == "Molar ratio (mol %)"
     assert {r[0]: r[3] for r in table[2:]}["Sodium chloride"] == "50.0 %"

@@ -2,8 +2,9 @@
 EMA and NMPA; the documents are opened and the key facts read back.
 
 The assertions look rows and leaves up by what they say (a test name, a CTD number), never by position
-or count, so they keep holding when the structured records for cell banks, comparability, viral
-clearance and the NMPA 3.2.R node extensions replace some of today's narratives.
+or count, so they keep holding when records are added or reordered. Cell banks, starting materials,
+critical reagents, process parameters and hold times, the dose, handling and facility areas are records
+(no structured-facts notes are left in the product folder).
 """
 from __future__ import annotations
 
@@ -30,8 +31,7 @@ def built(tmp_path_factory):
     """The AAV product alone (with every region profile), built once for the three regions."""
     root = tmp_path_factory.mktemp("aav")
     shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content" / PRODUCT, root / "content" / PRODUCT,
-                    ignore=shutil.ignore_patterns("*.md"))  # the structured-facts notes are not content
+    shutil.copytree(REPO / "content" / PRODUCT, root / "content" / PRODUCT)
     diags = Diagnostics()
     build(root, [PRODUCT], None, False, diags)
     return root, diags
@@ -171,6 +171,75 @@ def test_nmpa_documents_are_in_chinese(built):
         text = all_text(open_leaf(root, "nmpa", number))
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in text) > 200, number
         assert "Conforms" not in text and "No growth" not in text, number
+
+
+def test_no_notes_are_left_in_the_product_folder():
+    assert not list((REPO / "content" / PRODUCT).rglob("*.md"))
+
+
+def test_cell_banks_plasmids_and_critical_reagents_are_tabled_in_3_2_s_2_3(built):
+    root, _ = built
+    document = open_leaf(root, "fda", "3.2.S.2.3")
+    wcb = row_with(document, "HEK293 suspension working cell bank WCB-S01")
+    assert "Working cell bank" in wcb[1] and "P56" in wcb
+    assert "Derived from: HEK293 suspension master cell bank MCB-S01" in wcb[2]
+    plasmid = next(r for r in rows(document) if r[0].startswith("pBWG-Rep2Cap9"))
+    assert "PL2-W02" in plasmid[2] and "PL-002" in plasmid[3]  # the bacterial bank it is made from
+    assert "RM-014" in row_with(document, "Linear polyethylenimine")[3]
+    viabilities = [r[-1] for r in rows(document) if r and r[0] == "Viability after thaw"]
+    assert sorted(viabilities) == ["94 %", "95 %"]  # MCB-S01 and WCB-S01
+    chinese = open_leaf(root, "nmpa", "3.2.S.2.3")
+    assert "工作细胞库" in row_with(chinese, "HEK293悬浮工作细胞库WCB-S01")[1]
+    assert "Working cell bank" not in all_text(chinese) and "Transfection reagent" not in all_text(chinese)
+
+
+@pytest.mark.parametrize("region, parameter, critical, held", [
+    ("fda", "Viable cell density at transfection", "Critical (CPP)", "AEX pool"),
+    ("nmpa", "转染时活细胞密度", "关键工艺参数 (CPP)", "阴离子交换收集液")])
+def test_process_parameters_and_hold_times_in_3_2_s_2_2(built, region, parameter, critical, held):
+    root, _ = built
+    document = open_leaf(root, region, "3.2.S.2.2")
+    row = row_with(document, parameter)
+    assert row[1:] == ["2.5", "1.8–3.3", critical]  # set point inside its proven acceptable range
+    assert row_with(document, held)[1] == "72 h"
+    dp = open_leaf(root, region, "3.2.P.3.3")
+    assert any(r[1:3] == ["5.54", "5.43–5.65"] for r in rows(dp))  # fill weight (g) of the 5.5 mL vial
+
+
+def test_dose_and_vials_in_3_2_p_1(built):
+    root, diags = built
+    for region in REGIONS:
+        document = open_leaf(root, region, "3.2.P.1")
+        assert "3.0 × 10¹³ vg/kg" in all_text(document), region
+        vial = [r for r in rows(document) if "1.0 × 10¹⁴ vg" in r]
+        assert vial and vial[0][-1] == "9", (region, vial)  # 30 kg × 1.5 mL/kg / 5.0 mL extractable
+    assert not [d for d in diags.items if d.code.startswith("F492")]  # dose-and-fill ran and found nothing
+
+
+def test_handling_and_facility_areas(built):
+    root, _ = built
+    summary = open_leaf(root, "fda", "3.2.P.8.1")
+    assert row_with(summary, "Hold after thaw")[-1] == "24 h"
+    assert "°F" in row_with(summary, "Storage")[1]
+    assert row_with(open_leaf(root, "nmpa", "3.2.P.8.1"), "解冻后放置")[-1] == "24 h"
+    assert "120 h" in row_with(open_leaf(root, "fda", "3.2.P.3.5"), "Fill/finish site")
+    building = row_with(open_leaf(root, "fda", "3.2.A.1"), "Building 4")
+    assert "Grade C" in building[2] and building[3].startswith("Yes")
+    assert "BSL-2" in row_with(open_leaf(root, "nmpa", "3.2.A.1"), "4号楼")[-1]
+
+
+def test_characterisation_rows_in_3_2_s_3_1(built):
+    root, _ = built
+    for region, attribute, result in (("fda", "Capsid melting temperature", "76 °C"), ("nmpa", "衣壳熔解温度", "76 °C")):
+        assert row_with(open_leaf(root, region, "3.2.S.3.1"), attribute)[-1] == result, region
+
+
+def test_potency_states_its_mechanism(built):
+    root, _ = built
+    for region, name, readout in (("fda", "Potency", "Quantitative"), ("nmpa", "效价", "定量")):
+        for number in ("3.2.S.4.1", "3.2.P.5.1"):
+            mechanism = [r for r in rows(open_leaf(root, region, number)) if r[0].startswith(name) and "SGSH" in r[1]]
+            assert mechanism and mechanism[0][-1] == readout, (region, number)
 
 
 def test_openxml_audit_finds_no_errors_in_any_leaf(built):

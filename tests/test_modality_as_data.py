@@ -107,6 +107,7 @@ def allogeneic(tmp_path) -> Path:
     text = text.replace("      3.2.P.2: ", "      3.2.P.3.2: One donor lot of 2.0 × 10^9 viable cells fills 8 to 12 bags "
                         "of 68.0 mL, each formulated as in 3.2.P.1.\n      3.2.P.4.6: None.\n      3.2.P.2: ")
     (tmp_path / DP).write_text(text, encoding="utf-8")
+    _edit(tmp_path / "content/examcel/nmpa.yaml", "      weight_basis: 单采时的实际体重\n", "")
     return tmp_path
 
 

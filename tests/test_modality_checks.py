@@ -187,7 +187,7 @@ def test_viability_needs_a_lower_limit_in_percent(project):
     root = project("examcel")
     edit(root, CART, "release: NLT 80 %}", "release: Report result}")
     finding = only(diagnostics(root, "examcel"), "F4911")[0]
-    assert "'Report result' is not a lower limit (NLT) or a range" in finding.message and "viability" in finding.message
+    assert "'Report result': no release criterion of viability is a lower limit (NLT) or a range" in finding.message
     edit(root, CART, "release: Report result}", "release: NLT 8.0 × 10^7 cells}")
     assert "not in %" in only(diagnostics(root, "examcel"), "F4912")[0].message
 
@@ -225,18 +225,26 @@ def test_content_no_leaf_shows_is_said(project):
 # -- mRNA-LNP --------------------------------------------------------------------------------------------------------
 def test_lipid_molar_ratios_that_do_not_add_up(project):
     root = project("examvax")
-    edit(root, MRNA, 'molar_percent: "38.5"', 'molar_percent: "36.5"')
-    finding = only(diagnostics(root, "examvax"), "F4951")[0]
-    assert "add up to 98.0 %, not 100 %" in finding.message
+    edit(root, MRNA, 'molar_ratio: "38.5"', 'molar_ratio: "36.5"')
+    finding = only(diagnostics(root, "examvax"), "F4404")[0]
+    assert "add up to 98.0 mol %, not 100" in finding.message
 
 
 def test_lipid_molar_ratios_within_their_rounding_add_up(project):
     root = project("examvax")
-    edit(root, MRNA, 'molar_percent: "50.0"', 'molar_percent: "50.3"')
-    assert "F4951" in codes(diagnostics(root, "examvax"))  # 100.3: beyond 4 × 0.05
-    edit(root, MRNA, 'molar_percent: "50.3"', 'molar_percent: "50"')
-    edit(root, MRNA, 'molar_percent: "38.5"', 'molar_percent: "38.6"')  # 100.1 with 50 ± 0.5: within
-    assert "F4951" not in codes(diagnostics(root, "examvax"))
+    edit(root, MRNA, 'molar_ratio: "50.0"', 'molar_ratio: "50.3"')
+    assert "F4404" in codes(diagnostics(root, "examvax"))  # 100.3: beyond 4 × 0.05
+    edit(root, MRNA, 'molar_ratio: "50.3"', 'molar_ratio: "50"')
+    edit(root, MRNA, 'molar_ratio: "38.5"', 'molar_ratio: "38.6"')  # 100.1 with 50 ± 0.5: within
+    assert "F4404" not in codes(diagnostics(root, "examvax"))
+
+
+def test_a_lipid_of_the_particle_without_its_molar_ratio(project):
+    root = project("examvax")
+    edit(root, MRNA, 'standard: In-house, molar_ratio: "1.5", ', "standard: In-house, ")
+    finding = only(diagnostics(root, "examvax"), "F4951")[0]
+    assert finding.message.startswith("DMG-PEG 2000 is a lipid of the nanoparticle")
+    assert finding.field == "drug_products[examvax-vial].composition[peg-dmg].molar_ratio"
 
 
 def test_the_n_p_ratio_must_be_stated(project):
@@ -319,7 +327,8 @@ def test_free_payload_needs_a_limit(project):
     root = project("examadc")
     edit(root, ADC, "release: NMT 20 ng/mg, shelf_life: NMT 40 ng/mg}", "release: Report result}")
     finding = only(diagnostics(root, "examadc"), "F4911")[0]
-    assert "not an upper limit (NMT) or a range" in finding.message and "free payload" in finding.message
+    assert "no release criterion of free payload (free drug-linker) is an upper limit (NMT) or a range" \
+        in finding.message
 
 
 def test_a_drug_load_that_is_not_a_percentage(project):
@@ -419,7 +428,7 @@ def test_an_unreadable_dose_is_a_content_error(project):
     ("examcel", CART, "max_dose: 2.5 × 10^8 CAR+ T cells", "max_dose: 0 CAR+ T cells", "E2621"),
     ("examcel", CART, "start: collection, end: receipt-at-manufacturer", "start: collection, end: arrival", "E2542"),
     ("examvax", MRNA, "molar_mass: 386.7 g/mol", "molar_mass: 0 g/mol", "E2621"),
-    ("examvax", MRNA, 'molar_percent: "38.5"', "molar_percent: 38.5 mg", "E2621"),
+    ("examvax", MRNA, 'molar_ratio: "38.5"', "molar_ratio: 38.5 mg", "E2621"),
     ("examvax", MRNA, "content: 50 µg, max_containers", "content: 0 µg, max_containers", "E2621"),
     ("examvax", MRNA, "strength: dose, concentration", "strength: vial, concentration", "E2508"),
     ("examvax", MRNA, "- {id: dspc, role: phospholipid", "- {id: dspc-x, role: phospholipid", "E2508"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import (checks, comparability, coverage, manufacture, potency, real_time, stability,  # noqa: F401
                viral_safety, volumes)  # (these register checks of their own)
 from .registry import CHECKS, CheckContext, content_check, owner_check
-from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register themselves)
+from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register)
 
 
 @content_check("release-and-shelf-life")

@@ -113,5 +113,6 @@ def _limits(ctx, batch, events: dict, limits, labels: dict, path: str) -> list[D
         allowed = value_in(ctx.reading.quantity(limit.within), "second", ctx.reading.units)
         if allowed is not None and seconds > allowed:
             found.append(Diagnostic("F4947", f"{what} took {show(seconds / 3600, 'h')}, more than {limit.within} "
-                                    f"({start.time} → {end.time})", end.where("time"), f"{path}.events[{end.id}].time"))
+                                    f"({start.time} → {end.time})", end.where("time"),
+                                    f"{path}.events[{end.id}].time"))
     return found

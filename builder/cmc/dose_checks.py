@@ -170,7 +170,8 @@ def _lot_dose(ctx, dp, test, batch, dose) -> list[Diagnostic]:
             return []  # made from healthy-donor material for no patient: no dose per kg to judge
         if chain is None or not chain.body_weight:
             return [Diagnostic("F4933", f"lot {batch.number}: {text} cannot be judged against the labelled dose "
-                               f"{dp.dosing.dose}: the lot's chain_of_identity states no patient body_weight", at, where)]
+                               f"{dp.dosing.dose}: the lot's chain_of_identity states no patient body_weight",
+                               at, where)]
         weight = ctx.reading.quantity(chain.body_weight)
         total = value_in(quantity, f"({dose.unit}) * ({weight.frame()[0]})", units)
         if total is not None:
@@ -191,13 +192,15 @@ def _above_cap(ctx, dp, batch, quantity, text: str, at, where) -> list[Diagnosti
     limit = cap.value / cap.frame()[1]
     if value is None or round_to(value, cap.number.quantum / cap.frame()[1], ctx.reading.rounding.rule) <= limit:
         return []
-    return [Diagnostic("F4932", f"lot {batch.number}: {text} is above the maximum dose {dp.dosing.max_dose}", at, where)]
+    return [Diagnostic("F4932", f"lot {batch.number}: {text} is above the maximum dose {dp.dosing.max_dose}", at,
+                       where)]
 
 
 def _within(ctx, dp, batch, value: Decimal, shown: str, dose, at, where) -> list[Diagnostic]:
     rule = ctx.reading.rounding.rule
-    low = round_to(value, dose.low.number.quantum / dose.low.frame()[1], rule) >= dose.low.value / dose.low.frame()[1]
-    high = round_to(value, dose.high.number.quantum / dose.high.frame()[1], rule) <= dose.high.value / dose.high.frame()[1]
+    (low_q, low_amount), (high_q, high_amount) = (dose.low, dose.low.frame()[1]), (dose.high, dose.high.frame()[1])
+    low = round_to(value, low_q.number.quantum / low_amount, rule) >= low_q.value / low_amount
+    high = round_to(value, high_q.number.quantum / high_amount, rule) <= high_q.value / high_amount
     if low and high:
         return []
     return [Diagnostic("F4932", f"lot {batch.number}: {shown}, outside the labelled dose {dp.dosing.dose}", at, where)]

@@ -2,8 +2,8 @@
 
 mRNA-LNP: every lipid of the particle states its molar ratio in the composition (their sum is
 `lipid-molar-ratios`, F4404), the N/P ratio is stated, and where molar masses are given the
-composition's masses give the same molar ratios. ADC: each lot's drug-load distribution adds up to 100 %, and the average DAR it implies
-(Σ n × %DARn / 100) agrees with the average DAR reported. Exact decimals; a figure stands for
+composition's masses give the same molar ratios. ADC: each lot's drug-load distribution adds up
+to 100 %, and the average DAR it implies (Σ n × %DARn / 100) agrees with the average DAR reported. Exact decimals; a figure stands for
 itself ± half its last digit.
 """
 from __future__ import annotations
@@ -81,8 +81,8 @@ def _molar_from_mass(ctx, dp, rows: dict, path: str) -> list[Diagnostic]:
             if not overlap(computed, percent(row.molar_ratio, ctx.reading)):
                 mid = (low + high) * 100 / (low_total + high_total)
                 found.append(Diagnostic("F4954", f"{row.component}: the composition of {strength.label} gives "
-                                        f"{show(mid)} mol % ({computed[0]:.2f} to {computed[1]:.2f} within the rounding "
-                                        f"of the masses), not the {row.molar_ratio} stated", row.where("molar_ratio"),
+                                        f"{show(mid)} mol % ({computed[0]:.2f} to {computed[1]:.2f} within the "
+                                        f"rounding of the masses), not the {row.molar_ratio} stated", row.where("molar_ratio"),
                                         f"{path}.composition[{lipid.id}].molar_ratio", "warning"))
     return found
 
@@ -133,8 +133,8 @@ def drug_load_distribution(ctx: CheckContext, owner, path: str):
         total = _sum(list(shares.values()))
         if not overlap(total, HUNDRED):
             stated = sum((ctx.reading.quantity(_bare(t)).value for t in batch.drug_load.values()), Decimal(0))
-            found.append(Diagnostic("F4961", f"batch {batch.number}: the drug-load distribution adds up to {stated:f} %, "
-                                    f"not 100 %", batch.where("drug_load"), f"{where}.drug_load"))
+            found.append(Diagnostic("F4961", f"batch {batch.number}: the drug-load distribution adds up to "
+                                    f"{stated:f} %, not 100 %", batch.where("drug_load"), f"{where}.drug_load"))
             continue
         found += _average(ctx, batch, tests[0], shares, where)
     return found

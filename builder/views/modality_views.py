@@ -18,6 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..cmc.attributes import tests_of
+from ..cmc.dose_checks import DOSE
 from ..cmc.numbers import Unreadable
 from ..cmc.results import read
 from ..cmc.spans import per_mass, read_span, show, value_in
@@ -71,7 +72,8 @@ def _lnp_blocks(scope, product, ctx) -> list:
     if all(shares):
         stated = sum((scope.reading.quantity(t).value for t in shares), Decimal(0))
         rows.append([cell(scope.label("total"), span=2), cell(f"{stated:f}")] + ([cell("")] if with_mass else []))
-    columns = labelled(scope, "lnp_lipid", "lipid_role", "molar_ratio") + (labelled(scope, "molar_mass") if with_mass else [])
+    columns = labelled(scope, "lnp_lipid", "lipid_role", "molar_ratio") + \
+        (labelled(scope, "molar_mass") if with_mass else [])
     out = narrative_blocks(lnp.description, ctx) + [
         caption(ctx, scope, scope.label("lnp_composition"), "lipids"),
         simple_table(ctx, columns, rows, [4, 3, 2] + ([2] if with_mass else []))]
@@ -92,7 +94,8 @@ def _dosing_blocks(scope, product, ctx) -> list:
         rows = [[cell(strengths[p.strength].label), cell(p.concentration or "–"),
                  cell(p.volume or strengths[p.strength].unit_weight), cell(p.content), cell(p.max_containers or "–")]
                 for p in dosing.presentations]
-        columns = labelled(scope, "dose_container", "nominal_concentration", "extractable_volume", "content_per_container", "max_containers")
+        columns = labelled(scope, "dose_container", "nominal_concentration", "extractable_volume",
+                           "content_per_container", "max_containers")
         out += [caption(ctx, scope, scope.label("presentations"), "presentations"),
                 simple_table(ctx, columns, rows, [3, 3, 2, 3, 2])]
     return out + narrative_blocks(dosing.statement, ctx)
@@ -149,8 +152,8 @@ def _lot_chain(scope, batch, labels: dict, ctx) -> list:
     if chain.patient:
         title += f" ({scope.label('chain_patient')}{scope.label('separator')}{chain.patient})"
     return [caption(ctx, scope, title, f"chain-{batch.id}"),
-            simple_table(ctx, labelled(scope, "custody_event", "event_identifier", "event_time", "given_by", "received_by"), rows,
-                         [3, 3, 3, 3, 3])]
+            simple_table(ctx, labelled(scope, "custody_event", "event_identifier", "event_time", "given_by",
+                                       "received_by"), rows, [3, 3, 3, 3, 3])]
 
 
 # -- 3.2.P.5.1: release strategy ---------------------------------------------------------------------------
@@ -213,7 +216,7 @@ def _dose_rows(scope):
     product = scope.product
     if product is None or product.dosing is None or scope.reading is None:
         return None
-    tests = tests_of(product.specification, scope.modality, "lot_dose")
+    tests = tests_of(product.specification, scope.modality, DOSE)
     try:
         dose = read_span(product.dosing.dose, scope.reading)
     except Unreadable:
