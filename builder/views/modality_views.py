@@ -11,7 +11,8 @@
 - `batch-analyses-and-lots` (3.2.S.4.4 / 3.2.P.5.4): the batch analyses, then each lot's drug-load
   distribution with its sum and implied average DAR, and each lot's dose per kg of its patient.
 
-The base kinds are looked up when a leaf is built, so changes to them flow through unchanged.
+The base kinds are looked up in the registry when a leaf is built, so changes to them (or a move to
+another module) flow through unchanged.
 """
 from __future__ import annotations
 
@@ -24,25 +25,28 @@ from ..cmc.results import read
 from ..cmc.spans import per_mass, read_span, show, value_in
 from ..ooxml.blocks import Run, paragraph
 from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
-from .composition import COMPOSITION_KINDS
-from .composition_volume import VOLUME_KINDS
-from .manufacture import MANUFACTURE_KINDS
-from .tables import TABLE_KINDS
 
 
-def _extended(base: dict, name: str, has_more, more, hint: str) -> LeafKind:
-    """Kind `name` of `base`, followed by `more` blocks where the owner states them."""
+def _base(name: str) -> LeafKind:
+    """The base kind as the registry holds it when a leaf is built (whichever module defines it)."""
+    from . import KINDS
+
+    return KINDS[name]
+
+
+def _extended(name: str, has_more, more, hint: str) -> LeafKind:
+    """Kind `name`, followed by `more` blocks where the owner states them."""
 
     def present(scope, number):
-        return base[name].present(scope, number) or has_more(scope)
+        return _base(name).present(scope, number) or has_more(scope)
 
     def blocks(scope, number, ctx: DocContext):
-        kind = base[name]
+        kind = _base(name)
         out = kind.blocks(scope, number, ctx) if kind.present(scope, number) else \
             narrative_blocks(scope.narrative(number), ctx)
         return out + (more(scope, ctx) if has_more(scope) else [])
 
-    return LeafKind(present, blocks, lambda n: base[name].hint(n) + hint)
+    return LeafKind(present, blocks, lambda n: _base(name).hint(n) + hint)
 
 
 def _heading(scope, key: str) -> list:
@@ -250,14 +254,14 @@ def _per_kg(scope, text: str, weight: str, dose) -> str:
 
 
 MODALITY_KINDS = {
-    "composition-and-dose": _extended(COMPOSITION_KINDS, "composition", _formulation_present, _formulation_blocks,
+    "composition-and-dose": _extended("composition", _formulation_present, _formulation_blocks,
                                       ", or `lnp` / `dosing`"),
-    "composition-per-volume-and-dose": _extended(VOLUME_KINDS, "composition-per-volume", _formulation_present,
+    "composition-per-volume-and-dose": _extended("composition-per-volume", _formulation_present,
                                                  _formulation_blocks, ", or `lnp` / `dosing`"),
-    "process-and-custody": _extended(MANUFACTURE_KINDS, "process", _custody_present, _custody_blocks,
+    "process-and-custody": _extended("process", _custody_present, _custody_blocks,
                                      ", or `custody` and each lot's `chain_of_identity`"),
-    "specification-and-release": _extended(TABLE_KINDS, "specification", _release_present, _release_blocks,
+    "specification-and-release": _extended("specification", _release_present, _release_blocks,
                                            ", and its `release_strategy` where results follow release"),
-    "batch-analyses-and-lots": _extended(TABLE_KINDS, "batch-analyses", _lots_present, _lots_blocks,
+    "batch-analyses-and-lots": _extended("batch-analyses", _lots_present, _lots_blocks,
                                          ", with `drug_load` or doses per lot"),
 }
