@@ -102,5 +102,8 @@ def renders(leaf, path: str) -> bool:
 def _under(path: str, prefix: str) -> bool:
     if "[*]" in prefix:
         pattern = re.escape(prefix).replace(re.escape("[*]"), r"\[[^\]]+\]")
-        return re.match(pattern + r"(?:$|[.\[])", path) is not None
+        if re.match(pattern + r"(?:$|[.\[])", path):
+            return True
+        # a whole record (or the list) holding rendered fields: added or removed with all of them
+        return re.fullmatch(re.escape(prefix.split("[*]")[0]) + r"(?:\[[^\]]+\])?", path) is not None
     return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
