@@ -7,11 +7,9 @@ from pathlib import Path
 
 import docx
 
-from builder.errors import Diagnostics, DossierError
-from builder.pipeline import build, prepare
-from builder.project import Project
+from builder.pipeline import build
 
-from conftest import REPO
+from conftest import REPO, edit, prepared_diagnostics  # noqa: F401  (tests import edit from here)
 
 PRODUCT = "aavmini"
 DS = f"content/{PRODUCT}/core/drug-substance.yaml"
@@ -32,22 +30,10 @@ def make(root: Path) -> Path:
     return root
 
 
-def edit(root: Path, rel: str, old: str, new: str) -> int:
-    """Replace text in a content or template file; return the 1-based line of the replacement."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 def diagnostics(root: Path, region: str = "fda") -> list:
-    diags = Diagnostics()
-    try:
-        prepare(Project(root), [PRODUCT], [region], diags=diags)
-    except DossierError:
-        pass
-    return diags.items
+    return prepared_diagnostics(root, PRODUCT, region)
 
 
 def codes(root: Path, region: str = "fda", prefix: str = "F") -> list:

@@ -66,3 +66,26 @@ def soffice() -> str:
             pytest.fail("LibreOffice is required in CI (apt-get install libreoffice-writer)")
         pytest.skip("LibreOffice not installed")
     return found
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> int:
+    """Replace the first `old` in a project file; return the 1-based line where it stood."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def prepared_diagnostics(root: Path, product: str, region: str = "fda") -> list:
+    """Everything `prepare` reports for one product and region, whether or not it fails."""
+    from builder.errors import DossierError
+    from builder.pipeline import prepare
+    from builder.project import Project
+
+    diags = Diagnostics()
+    try:
+        prepare(Project(root), [product], [region], diags=diags)
+    except DossierError:
+        pass
+    return diags.items

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from builder.errors import Diagnostics, DossierError
+from builder.errors import Diagnostics
 from builder.modality import available_modalities
-from builder.pipeline import build, prepare
-from builder.project import Project
+from builder.pipeline import build
 from builder.cmc.catalogue import CHECKS
 
-from conftest import REPO, only_example
+from conftest import REPO, edit, only_example, prepared_diagnostics
 
 PRODUCT = "content/examplinib/core/product.yaml"
 
@@ -26,21 +25,10 @@ def project(tmp_path):
     return tmp_path
 
 
-def edit(root: Path, rel: str, old: str, new: str) -> int:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 def diagnostics(root: Path, region: str = "fda") -> list:
-    diags = Diagnostics()
-    try:
-        prepare(Project(root), ["examplinib"], [region], diags=diags)
-    except DossierError:
-        pass
-    return diags.items
+    return prepared_diagnostics(root, "examplinib", region)
 
 
 def codes(items) -> set:
