@@ -6,7 +6,9 @@ writes). Each entry is one file, written whole through a temp file and a rename,
 sharing the folder never see half an entry. An entry starts with the SHA-256 of the rest of its bytes
 and names the loader version that wrote it: a truncated, corrupted or older entry is discarded and
 the file parsed again, never trusted. Errors are not cached: a bad file is parsed (and reported) on
-every run. A cache folder that cannot be used (read-only, a link out of `output/`) only costs speed.
+every run. Entries are written only when a build publishes, under its lock, so a failed build leaves `output/`
+byte for byte as it was. A cache folder that cannot be used (read-only, a link out of `output/`)
+only costs speed.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class ContentCache:
         self.folder = folder
         self._check = check
         self._usable: bool | None = None
+        self._pending: dict[str, Value] = {}
 
     def get(self, sha256: str, display: str) -> Value | None:
         try:
@@ -43,8 +46,17 @@ class ContentCache:
         return tree
 
     def put(self, sha256: str, root: Value) -> None:
-        if not self._ready():
-            return
+        """Keep the entry to write when the build publishes (`flush`): a failed build leaves output/ as it was."""
+        self._pending[sha256] = root
+
+    def flush(self) -> int:
+        """Write the entries parsed in this run; return how many were written."""
+        pending, self._pending = self._pending, {}
+        if not pending or not self._ready():
+            return 0
+        return sum(self._write(sha256, root) for sha256, root in sorted(pending.items(), key=lambda item: item[0]))
+
+    def _write(self, sha256: str, root: Value) -> bool:
         body = json.dumps([LOADER_VERSION, sha256, _encode(root)], ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
         entry = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
@@ -57,6 +69,8 @@ class ContentCache:
             os.replace(tmp, path)
         except OSError:
             tmp.unlink(missing_ok=True)
+            return False
+        return True
 
     def _ready(self) -> bool:
         if self._usable is None:

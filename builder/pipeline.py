@@ -56,7 +56,9 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
     dossiers = prepare(project, products, regions, strict, diags)
     rendered = [render_dossier(project, dossier) for dossier in dossiers]
     with build_lock(project.output):
-        return publish(project.output, rendered)
+        folders = publish(project.output, rendered)
+        project.cache.flush()
+        return folders
 
 
 def prepare(project: Project, products=None, regions=None, strict: bool = False,

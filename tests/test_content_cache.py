@@ -19,6 +19,8 @@ def test_a_hit_gives_the_parsed_tree_with_this_files_name(tmp_path):
     cache = ContentCache(tmp_path / "output" / ".cache")
     path = _file(tmp_path)
     first = load_file(path, "content/a/core/product.yaml", cache)
+    assert not (tmp_path / "output" / ".cache").exists()  # written when the build publishes, not before
+    assert cache.flush() == 1
     assert len(list((tmp_path / "output" / ".cache").glob("*.json"))) == 1
     again = load_file(path, "content/b/core/product.yaml", cache)  # same bytes elsewhere: same tree, own name
     plain = load_file(path, "content/b/core/product.yaml")
@@ -30,19 +32,23 @@ def test_a_corrupted_entry_is_discarded_and_the_file_parsed_again(tmp_path):
     cache = ContentCache(tmp_path / "cache")
     path = _file(tmp_path)
     load_file(path, "p.yaml", cache)
+    cache.flush()
     entry = next((tmp_path / "cache").glob("*.json"))
     data = bytearray(entry.read_bytes())
     data[data.index(b"Examplinib")] = ord("X")  # still valid JSON: only the checksum catches it
     entry.write_bytes(bytes(data))
     loaded = load_file(path, "p.yaml", cache)
     assert loaded.root.data["product"].data["name"].data == "Examplinib"
-    assert b"Examplinib" in entry.read_bytes()  # discarded and written again
+    assert not entry.exists()  # discarded …
+    cache.flush()
+    assert b"Examplinib" in entry.read_bytes()  # … and written again
 
 
 def test_a_truncated_entry_is_not_trusted(tmp_path):
     cache = ContentCache(tmp_path / "cache")
     path = _file(tmp_path)
     load_file(path, "p.yaml", cache)
+    cache.flush()
     entry = next((tmp_path / "cache").glob("*.json"))
     entry.write_bytes(entry.read_bytes()[:40])
     assert load_file(path, "p.yaml", cache) == load_file(path, "p.yaml")
@@ -54,6 +60,7 @@ def test_an_entry_from_another_loader_version_is_ignored(tmp_path, monkeypatch):
     cache = ContentCache(tmp_path / "cache")
     path = _file(tmp_path)
     load_file(path, "p.yaml", cache)
+    cache.flush()
     monkeypatch.setattr(module, "LOADER_VERSION", "other")
     assert cache.get(next((tmp_path / "cache").glob("*.json")).stem, "p.yaml") is None
 
@@ -69,6 +76,7 @@ def test_a_cache_folder_linked_out_of_output_is_not_written(tmp_path):
     cache = ContentCache(tmp_path / "output" / ".cache" / "content",
                          lambda folder: check_output(tmp_path / "output", folder))
     loaded = load_file(_file(tmp_path / "content"), "content/p.yaml", cache)
+    assert cache.flush() == 0
     assert loaded.root.data["product"].data["name"].data == "Examplinib"
     assert list(outside.rglob("*")) == []
 
@@ -82,4 +90,5 @@ def test_errors_are_not_cached(tmp_path):
     for _ in range(2):
         with pytest.raises(DossierError):
             load_file(path, "p.yaml", cache)
+    cache.flush()
     assert not list((tmp_path / "cache").glob("*.json"))
