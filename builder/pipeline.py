@@ -23,6 +23,7 @@ from .ooxml.package import read_package, write_package
 from .ooxml.steps import STEPS, Finish, text_width
 from .plan import Leaf, plan
 from .profile import RegionProfile, load_profile
+from .progress import progress
 from .project import Project
 from .publish import RenderedDossier, build_lock, canonical_json, publish, sha256
 from .render import TemplateFile, check_template, find_template, render
@@ -54,7 +55,8 @@ class Dossier:
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
     project = Project(root)
     dossiers = prepare(project, products, regions, strict, diags)
-    rendered = [render_dossier(project, dossier) for dossier in dossiers]
+    with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
+        rendered = [render_dossier(project, dossier, advance) for dossier in dossiers]
     with build_lock(project.output):
         folders = publish(project.output, rendered)
         project.cache.flush()
@@ -171,8 +173,8 @@ def _raw_regions(core: Value) -> tuple[list, Origin]:
     return [(v.data, v.origin) for v in regions.data if v.is_text], regions.origin
 
 
-def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
-    """Render and post-process every leaf of one pair, in memory."""
+def render_dossier(project: Project, dossier: Dossier, advance=None) -> RenderedDossier:
+    """Render and post-process every leaf of one pair, in memory (`advance` is told of each leaf done)."""
     templates: dict[str, TemplateFile] = {}
     files, records = {}, []
     for leaf in dossier.leaves:
@@ -181,6 +183,8 @@ def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
         data = finish(render_leaf(dossier, leaf, template), dossier, leaf)
         files[leaf.path] = data
         records.append(leaf_record(leaf, data, template.display))
+        if advance is not None:
+            advance(f"{dossier.product}/{dossier.region}/{leaf.number}")
     inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
     inputs += [(t.display, *_digest(t.data), "template") for t in templates.values()]
     files["findings.json"] = canonical_json({"findings": as_json(list(dossier.findings)),
