@@ -59,8 +59,9 @@ def _published(exc) -> str:
 
 
 @task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
-            "strict": "treat warnings as errors"})
-def build(c, product="", region="", strict=False):
+            "strict": "treat warnings as errors",
+            "jobs": "worker processes rendering (product, region) pairs (default 0: one per core; 1: serial)"})
+def build(c, product="", region="", strict=False, jobs=0):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
     _sweep()
     from builder.commands.report import built_folders
@@ -70,7 +71,7 @@ def build(c, product="", region="", strict=False):
     products, regions = _options(product, region)
     diags = Diagnostics()
     try:
-        folders = _run(run_build, ROOT, products, regions, strict, diags, written=_published)
+        folders = _run(run_build, ROOT, products, regions, strict, diags, int(jobs), written=_published)
     finally:
         _show_findings(diags)
     for line in built_folders(ROOT, folders):

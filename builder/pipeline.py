@@ -22,6 +22,7 @@ from .model import Content
 from .ooxml.package import read_package, write_package
 from .ooxml.steps import STEPS, Finish, text_width
 from .plan import Leaf, plan
+from .parallel import renderer
 from .profile import RegionProfile, load_profile
 from .progress import progress
 from .project import Project
@@ -52,11 +53,13 @@ class Dossier:
     tally: Tally | None = None   # how the (result, criterion) pairs ended
 
 
-def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
+def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
+          jobs: int | None = None) -> list[Path]:
     project = Project(root)
     dossiers = prepare(project, products, regions, strict, diags)
-    with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
-        rendered = [render_dossier(project, dossier, advance) for dossier in dossiers]
+    with renderer(project, dossiers, jobs) as render_all:                    # render, on every core
+        with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
+            rendered = render_all(advance)
     with build_lock(project.output):
         folders = publish(project.output, rendered)
         project.cache.flush()
