@@ -66,7 +66,7 @@ def prepare(project: Project, products=None, regions=None, strict: bool = False,
     Warnings and justified findings stay in `diags` (when given) for the caller to show."""
     diags = diags if diags is not None else Diagnostics()
     tree = _guard(diags, load_tree, project.templates, diags)
-    rules = Rules.load(project.templates)
+    rules = Rules.load(project.templates, tree)
     dossiers = []
     for product in products or project.products():
         dossiers += _prepare_product(project, tree, rules, product, regions, diags)
@@ -112,7 +112,7 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     leaves = plan(tree, scope, diags)                                                             # plan
     modality_content.unrendered(content, leaves, diags)
     check_references(leaves, diags)                                                                # resolve
-    found, tally = findings(content, rules, profile, reading, modality)                            # check
+    found, tally = findings(content, rules, profile, reading, modality, leaves)                    # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
