@@ -181,6 +181,29 @@ def compare_regions(c, product):
           f"between {', '.join(comparison.regions)}")
 
 
+@task(help={"product": "product (default: all)", "region": "fda, ema, nmpa … (default: each product's regions)"})
+def risks(c, product="", region=""):
+    """Write the joint risk register per region (heat map and table) to output/<product>/risk-register-<region>.{docx,md}."""
+    _sweep()
+    from builder.commands.risk_docs import write_registers
+    from builder.commands.risk_register import registers
+    from builder.errors import Diagnostics
+
+    products, regions = _options(product, region)
+    diags = Diagnostics()
+    try:
+        found = _run(registers, ROOT, products, regions, diags)
+    finally:
+        _show_findings(diags)
+    for path in _run(write_registers, found, ROOT / "output",
+                     written=lambda exc: "a file already written stays whole; the others are untouched"):
+        print(path.relative_to(ROOT))
+    for register in found:
+        high = sum(1 for row in register.rows if row.band is not None and row.band.id == register.scales.high)
+        print(f"{register.product}/{register.region}: {len(register.rows)} risks, {high} high, "
+              f"{len(register.divergences)} values differ between regions")
+
+
 @task(positional=["section"], help={"product": "product", "region": "region",
                                     "section": "CTD section number, e.g. 3.2.P.5.1 (positional)"})
 def trace(c, product, region, section):
