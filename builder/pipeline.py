@@ -6,7 +6,7 @@ of all pairs; only then does anything render, and only a fully rendered build is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cmc.checks import compendial_references
@@ -49,6 +49,7 @@ class Dossier:
     inputs: tuple[tuple[SourceFile, str], ...]
     findings: tuple = ()
     tally: Tally | None = None   # how the (result, criterion) pairs ended
+    diagnostics: tuple = ()      # everything reported while preparing this pair (its product's files included)
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
@@ -65,17 +66,26 @@ def prepare(project: Project, products=None, regions=None, strict: bool = False,
 
     Warnings and justified findings stay in `diags` (when given) for the caller to show."""
     diags = diags if diags is not None else Diagnostics()
+    dossiers = prepare_all(project, products, regions, diags)
+    diags.raise_if_errors(strict=strict)
+    return dossiers
+
+
+def prepare_all(project: Project, products=None, regions=None, diags: Diagnostics | None = None) -> list[Dossier]:
+    """`prepare` without stopping at errors: every pair that got as far as planning, errors in `diags`
+    and in each pair's own `diagnostics` (readiness counts what is still missing)."""
+    diags = diags if diags is not None else Diagnostics()
     tree = _guard(diags, load_tree, project.templates, diags)
     rules = Rules.load(project.templates, tree)
     dossiers = []
     for product in products or project.products():
         dossiers += _prepare_product(project, tree, rules, product, regions, diags)
     _dedupe(diags)
-    diags.raise_if_errors(strict=strict)
     return dossiers
 
 
 def _prepare_product(project, tree: SectionTree | None, rules, product: str, regions, diags) -> list[Dossier]:
+    start = len(diags.items)
     files = project.core_files(product)
     core_sources = [s for p in files if (s := _load(project, p, diags))]                           # load
     failed = len(diags.errors)
@@ -84,9 +94,13 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
         _load_overlays_only(project, product, diags)
         return []  # the core's own errors are reported; checking the rest would only echo them
     _unread_files(project, product, core, diags)
-    pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
-             for region in _targets(core, product, regions, project, diags)]
-    return [pair for pair in pairs if pair is not None]
+    shared, pairs = len(diags.items), []
+    for region in _targets(core, product, regions, project, diags):
+        mark = len(diags.items)
+        pair = _prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
+        if pair is not None:
+            pairs.append(replace(pair, diagnostics=tuple(diags.items[start:shared] + diags.items[mark:])))
+    return pairs
 
 
 def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str, region: str, diags) -> Dossier | None:
