@@ -81,6 +81,8 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
         kind = COUNTED_ELSEWHERE.get(item.code)
         if kind in ("missing-leaf", "regional-item") and item.severity == "error":
             _add(found[kind], f"{item.code} {item.message}")
+        elif kind == "unchecked-result" and item.severity == "warning":
+            found[kind].details.append(f"{item.code} {item.field}: {item.message}")   # counted from the tally
         elif kind is None and item.severity in ("error", "warning"):
             _add(found["open-error" if item.severity == "error" else "open-warning"],
                  f"{item.code} {item.field}: {item.message}" if item.field else f"{item.code} {item.message}")
