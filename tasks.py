@@ -202,6 +202,8 @@ def risks(c, product="", region=""):
     for path in _run(write_registers, found, ROOT / "output",
                      written=lambda exc: "a file already written stays whole; the others are untouched"):
         print(path.relative_to(ROOT))
+    for name in sorted(set(products or []) - {r.product for r in found}):
+        print(f"{name}: no risks (write them under `risks:`, e.g. content/{name}/core/risks.yaml; docs/risks.md)")
     for register in found:
         high = sum(1 for row in register.rows if row.band is not None and row.band.id == register.scales.high)
         print(f"{register.product}/{register.region}: {len(register.rows)} risks, {high} high, "

@@ -292,3 +292,9 @@ def test_the_example_register_renders_for_each_region(tmp_path):
     register = rows(docx.Document(path).tables[1])
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in row[1]) for row in register[1:])   # every question in Chinese
     assert "| nifdc-testing |" in register_markdown(nmpa)
+
+
+def test_a_product_without_risks_gets_no_register(project):
+    (project / RISKS).unlink()
+    (project / NMPA).write_text((project / NMPA).read_text(encoding="utf-8").split("\nrisks:")[0], encoding="utf-8")
+    assert registers(project, [PRODUCT]) == []

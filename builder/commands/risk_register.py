@@ -79,13 +79,16 @@ class RegionRegister:
 
 
 def registers(root: Path, products=None, regions=None, diags: Diagnostics | None = None) -> list[RegionRegister]:
-    """Every selected product's register, one per region, with the regions' divergences filled in."""
+    """Every selected product's register, one per region, with the regions' divergences filled in; a product
+    without any risk has none (the task says so)."""
     project = Project(root)
     diags = diags if diags is not None else Diagnostics()
     dossiers = prepare(project, products, None, False, diags)
     result = []
     for product in dict.fromkeys(d.product for d in dossiers):
         own = [d for d in dossiers if d.product == product]
+        if not any(d.content.risks for d in own):
+            continue
         every = [_register(project, d, [x.region for x in own], diags) for d in own]
         _diverge(every)
         result += [r for r in every if not regions or r.region in regions]
