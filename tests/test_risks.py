@@ -298,3 +298,12 @@ def test_a_product_without_risks_gets_no_register(project):
     (project / RISKS).unlink()
     (project / NMPA).write_text((project / NMPA).read_text(encoding="utf-8").split("\nrisks:")[0], encoding="utf-8")
     assert registers(project, [PRODUCT]) == []
+
+
+def test_a_risk_left_in_english_in_a_chinese_region_is_said(project):
+    edit(project, NMPA, "    question: 运输研究是否覆盖最长路线？\n", "")
+    diags = Diagnostics()
+    registers(project, [PRODUCT], ["nmpa"], diags)
+    (warning,) = [d for d in diags.items if d.code == "W5201"]
+    assert warning.field == "risks[shipping].question" and "Do shipping studies cover" in warning.message
+    assert str(warning.origin).startswith(RISKS)

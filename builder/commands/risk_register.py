@@ -107,12 +107,31 @@ def _register(project: Project, dossier: Dossier, regions: list, diags: Diagnost
         residual = assess(risk.residual, scales).score if risk.residual is not None else None
         gaps = tuple((gap, gap_filled(gap, dossier.content, dossier.leaves, readiness)) for gap in risk.data_gaps)
         rows.append(RiskRow(risk, initial.score, initial.band, residual, gaps))
+        _language(risk, dossier.profile, readiness, diags)
     profile = dossier.profile
     east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
         if profile.east_asia else None
     return RegionRegister(dossier.product, dossier.content.product.name, dossier.region, dossier.content.product.as_of,
                           dict(profile.labels), scales, rows, tuple(regions), east_asia=east_asia, profile=profile,
                           root=project.root)
+
+
+TEXTS = ("question", "harm", "fallback", "rationale", "uncertainty")
+
+
+def _language(risk, profile, readiness, diags: Diagnostics) -> None:
+    """In a region written in another language, a risk's text left in English is said (W5201), as the
+    leaves' English-only text is counted by readiness: the document would otherwise mix languages."""
+    if profile.language.split("-")[0].casefold() == "en":
+        return
+    texts = [(name, getattr(risk, name) or "") for name in TEXTS] + [("assumptions", a) for a in risk.assumptions]
+    texts += [(f"data_gaps[{g.id}].gap", g.gap) for g in risk.data_gaps]
+    texts += [(f"actions[{a.id}].action", a.action) for a in risk.actions]
+    for name, text in texts:
+        if text and readiness.latin_only(text):
+            where = risk.where(name) if "[" not in name else risk.at
+            diags.warning("W5201", f"{profile.id} documents are in {profile.language}, but this text is English "
+                          f"only; word it in the region's overlay: {text[:60]}", where, f"risks[{risk.id}].{name}")
 
 
 def _diverge(every: list[RegionRegister]) -> None:
