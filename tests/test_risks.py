@@ -237,7 +237,7 @@ def test_the_register_table_has_a_row_per_risk(written):
     assert table[2][:3] == ["shipping", "Do shipping studies cover the longest route?", "Supply"]
     assert len(table) == 3
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Score = Likelihood × Impact; bands: low 1–4, medium 5–12, high 13–25" in text
+    assert "Score = Likelihood × Impact; bands: low 1–4; medium 5–12; high 13–25" in text
     assert document.sections[0].page_width > document.sections[0].page_height          # landscape template
 
 

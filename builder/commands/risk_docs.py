@@ -76,7 +76,7 @@ def area_name(register: RegionRegister, area: str) -> str:
 def regions_text(register: RegionRegister, risk) -> str:
     if not risk.regions:
         return register.label("risk_all_regions")
-    return ", ".join(register.region_name(r) for r in risk.regions)
+    return register.labels["list_separator"].join(register.region_name(r) for r in risk.regions)
 
 
 def details(register: RegionRegister, row: RiskRow) -> list[tuple[str, str]]:
@@ -120,7 +120,7 @@ def intro(register: RegionRegister) -> str:
         bands.append(f"{band.name} {low}–{band.max}")
         low = int(band.max) + 1
     return register.label("risk_intro", region=register.region_name(register.region), count=len(register.rows),
-                          formula=formula, bands=", ".join(bands))
+                          formula=formula, bands=register.labels["list_separator"].join(bands))
 
 
 def subject(register: RegionRegister) -> str:
@@ -174,7 +174,8 @@ def register_blocks(register: RegionRegister, width: int) -> list[Block]:
                                                         for name, cells in rows], [2] * len(header), width))
     blocks.append(_heading(register.label("risk_register")))
     columns = register_columns(register)
-    weights = [2, 6, 2, 2] + [1] * (len(columns) - 4)
+    levels = len(columns) - 9                          # likelihood, impact (and detectability)
+    weights = [3, 8, 2, 2] + [3] * levels + [1, 1, 2, 2, 2]
     blocks.append(table([[_cell(c) for c in columns]],
                         [[_cell(c) for c in register_row(register, row)] for row in register.rows], weights, width))
     blocks.append(_heading(register.label("risk_details")))
