@@ -175,7 +175,7 @@ def register_blocks(register: RegionRegister, width: int) -> list[Block]:
     blocks.append(_heading(register.label("risk_register")))
     columns = register_columns(register)
     levels = len(columns) - 9                          # likelihood, impact (and detectability)
-    weights = [3, 8, 2, 2] + [3] * levels + [1, 1, 2, 2, 2]
+    weights = [3, 7, 2, 2] + [3] * levels + [2, 2, 2, 2, 2]
     blocks.append(table([[_cell(c) for c in columns]],
                         [[_cell(c) for c in register_row(register, row)] for row in register.rows], weights, width))
     blocks.append(_heading(register.label("risk_details")))
