@@ -65,18 +65,25 @@ def load_readiness(templates: Path) -> tuple[ReadinessRules, object]:
     return rules, source
 
 
-def text_units(leaves, leaf) -> list[str]:
-    """The leaf's heading, then each paragraph and table cell it prints."""
-    from .pipeline import leaf_blocks  # the pipeline imports the checks that call this
-
-    blocks, _ = leaf_blocks(leaves, leaf)
+def units_of(leaf, blocks) -> tuple[str, ...]:
+    """The leaf's heading, then each paragraph and table cell its blocks print."""
     units = [leaf.heading]
     for block in blocks:
         for line in block.text.split("\n"):
             units += [cell for cell in line.split("\t") if cell.strip()]
-    return units
+    return tuple(units)
 
 
-def placeholder_in(rules: ReadinessRules, leaves, leaf) -> str:
-    """The first placeholder marker the leaf prints, or ''."""
-    return next((found for unit in text_units(leaves, leaf) if (found := rules.placeholder(unit))), "")
+def text_units(leaves, leaf, texts: dict | None = None) -> tuple[str, ...]:
+    """What the leaf prints: from `texts` (path → units, kept by the pipeline when it resolved the
+    cross-references) or built again."""
+    if texts is not None and leaf.path in texts:
+        return texts[leaf.path]
+    from .pipeline import leaf_blocks  # the pipeline imports the checks that call this
+
+    return units_of(leaf, leaf_blocks(leaves, leaf)[0])
+
+
+def placeholder_in(rules: ReadinessRules, units) -> str:
+    """The first placeholder marker among the printed `units`, or ''."""
+    return next((found for unit in units if (found := rules.placeholder(unit))), "")

@@ -34,6 +34,7 @@ from .views import KINDS
 from .views.base import DocContext
 from .views.links import Links
 from .provenance import owner_path
+from .leaf_text import units_of
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Dossier:
     findings: tuple = ()
     tally: Tally | None = None   # how the (result, criterion) pairs ended
     diagnostics: tuple = ()      # everything reported while preparing this pair (its product's files included)
+    texts: dict | None = None    # leaf path → the paragraphs and cells it prints (readiness reads them)
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
@@ -125,14 +127,15 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
     leaves = plan(tree, scope, diags)                                                             # plan
     modality_content.unrendered(content, leaves, diags)
-    check_references(leaves, diags)                                                                # resolve
-    found, tally = findings(content, rules, profile, reading, modality, leaves)                    # check
+    texts = check_references(leaves, diags)                                                        # resolve
+    found, tally = findings(content, rules, profile, reading, modality, leaves, texts)             # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
     sources += [(s, "modality") for s in modality_sources]
     sources += [(s, "rules") for s in rules.sources]
-    return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally)
+    return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally,
+                   texts=texts)
 
 
 def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics) -> None:
@@ -235,10 +238,15 @@ def _narrative_origin(leaf: Leaf) -> Origin | None:
     return owner.where(f"narrative.{leaf.number}") if owner is not None else None
 
 
-def check_references(leaves, diags: Diagnostics) -> None:
-    """Resolve every cross-reference before anything renders, so `invoke check` reports them too."""
+def check_references(leaves, diags: Diagnostics) -> dict:
+    """Resolve every cross-reference before anything renders, so `invoke check` reports them too; return
+    what each leaf prints (path → paragraphs and cells), which readiness and the risk checks read."""
+    texts = {}
     for leaf in leaves:
-        diags.items.extend(leaf_blocks(leaves, leaf)[1])
+        blocks, problems = leaf_blocks(leaves, leaf)
+        diags.items.extend(problems)
+        texts[leaf.path] = units_of(leaf, blocks)
+    return texts
 
 
 def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:

@@ -65,7 +65,7 @@ class Rules:
 
 
 def findings(content, rules: Rules, profile=None, reading: Reading | None = None,
-             modality=None, leaves: tuple = ()) -> tuple[list[Diagnostic], pairs.Tally]:
+             modality=None, leaves: tuple = (), texts: dict | None = None) -> tuple[list[Diagnostic], pairs.Tally]:
     """Every result judged against its criterion, then the checks the modality profile names, in its
     order (content checks, then owner checks per substance and product); justified where the content
     says why. Without a modality profile only results and criteria are checked."""
@@ -76,7 +76,7 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
     pairs.stability_results(content, judged, owners)
     found = judged.found + pairs.criteria_understood(owners, reading)
     selected = [CHECKS[name] for name in (modality.checks if modality is not None else ()) if name in CHECKS]
-    ctx = CheckContext(content, rules, profile, reading, modality, tuple(leaves))
+    ctx = CheckContext(content, rules, profile, reading, modality, tuple(leaves), texts)
     for check in (c for c in selected if not c.per_owner):
         found += check.run(ctx)
     for owner, path, _ in owners:

@@ -20,6 +20,7 @@ class CheckContext:
     reading: object
     modality: object
     leaves: tuple = ()   # the planned leaves of this pair (risk data gaps linked to sections read them)
+    texts: dict | None = None   # leaf path → what it prints, from the pipeline (None: built on demand)
 
 
 @dataclass(frozen=True)

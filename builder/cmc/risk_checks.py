@@ -93,18 +93,19 @@ def risk_links(ctx: CheckContext) -> list[Diagnostic]:
     return found
 
 
-def gap_filled(gap, content, leaves, readiness) -> bool:
+def gap_filled(gap, content, leaves, readiness, texts: dict | None = None) -> bool:
     """A gap is filled when every field it links is set and every section it links is built with content
     of its own (no placeholder text); a gap linked to nothing is never filled by content."""
     if not gap.fields and not gap.sections:
         return False
     if any(field_state(content, path) != SET for path in gap.fields):
         return False
-    from ..leaf_text import placeholder_in
+    from ..leaf_text import placeholder_in, text_units
 
     for number in gap.sections:
         built = [leaf for leaf in leaves if leaf.number == number]
-        if not built or (readiness is not None and any(placeholder_in(readiness, leaves, leaf) for leaf in built)):
+        if not built or (readiness is not None and any(placeholder_in(readiness, text_units(leaves, leaf, texts))
+                                                       for leaf in built)):
             return False
     return True
 
@@ -117,7 +118,7 @@ def risk_gaps_filled(ctx: CheckContext) -> list[Diagnostic]:
         if risk.status == "closed":
             continue
         for gap in risk.data_gaps:
-            if gap_filled(gap, ctx.content, ctx.leaves, ctx.rules.readiness):
+            if gap_filled(gap, ctx.content, ctx.leaves, ctx.rules.readiness, ctx.texts):
                 links = ", ".join([*gap.fields, *gap.sections])
                 found.append(Diagnostic("F5101", f"data gap '{gap.id}' ({gap.gap}) is filled: the content now has "
                                         f"{links}; update the register (remove the gap, re-assess or close the risk)",

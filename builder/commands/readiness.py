@@ -92,11 +92,12 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
     leaves = dossier.leaves
     other_language = dossier.profile.language.split("-")[0].casefold() != "en"
     for leaf in leaves:
-        marker = placeholder_in(rules, leaves, leaf)
+        units = text_units(leaves, leaf, dossier.texts)
+        marker = placeholder_in(rules, units)
         if marker:
             _add(found["placeholder"], f"{leaf.number} {leaf.path}: '{marker}'")
         if other_language:
-            english = next((unit for unit in text_units(leaves, leaf) if rules.latin_only(unit)), None)
+            english = next((unit for unit in units if rules.latin_only(unit)), None)
             if english is not None:
                 _add(found["english-only"], f"{leaf.number} {leaf.path}: {english[:80]}")
     for risk in for_region(dossier.content, dossier.region) if scales is not None else ():

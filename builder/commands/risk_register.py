@@ -105,7 +105,7 @@ def _register(project: Project, dossier: Dossier, regions: list, diags: Diagnost
     for risk in for_region(dossier.content, dossier.region):
         initial = assess(risk, scales)
         residual = assess(risk.residual, scales).score if risk.residual is not None else None
-        gaps = tuple((gap, gap_filled(gap, dossier.content, dossier.leaves, readiness)) for gap in risk.data_gaps)
+        gaps = tuple((gap, gap_filled(gap, dossier.content, dossier.leaves, readiness, dossier.texts)) for gap in risk.data_gaps)
         rows.append(RiskRow(risk, initial.score, initial.band, residual, gaps))
         _language(risk, dossier.profile, readiness, diags)
     profile = dossier.profile
