@@ -271,7 +271,7 @@ def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None
         diags.error("E2007", "content file is a link to a place outside content/; copy the file instead",
                     Origin(project.display(path), 1, 1))
         return None
-    return _guard(diags, load_file, path, project.display(path))
+    return _guard(diags, load_file, path, project.display(path), project.cache)
 
 
 def _guard(diags: Diagnostics, func, *args):

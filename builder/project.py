@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import environment_error
@@ -16,6 +17,14 @@ class Project:
     @property
     def content(self) -> Path:
         return self.root / "content"
+
+    @cached_property
+    def cache(self):
+        """Parsed content kept between runs, in output/.cache/ (builder/content_cache.py)."""
+        from .content_cache import ContentCache
+        from .publish import check_output
+
+        return ContentCache(self.output / ".cache" / "content", lambda folder: check_output(self.output, folder))
 
     @property
     def templates(self) -> Path:

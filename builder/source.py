@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
@@ -85,8 +84,9 @@ def _yaml() -> YAML:
     return yaml
 
 
-def load_file(path: Path, display: str) -> SourceFile:
-    """Read `path` once as bytes, hash those bytes, and parse those same bytes."""
+def load_file(path: Path, display: str, cache=None) -> SourceFile:
+    """Read `path` once as bytes, hash those bytes, and parse those same bytes (or take the tree a
+    `ContentCache` kept for the same hash)."""
     try:
         data = read_regular(path)
     except NotAFile as exc:
@@ -94,7 +94,13 @@ def load_file(path: Path, display: str) -> SourceFile:
                             Origin(display, 1, 1)) from None
     except OSError as exc:
         raise environment_error("E4001", f"cannot read content file: {exc.strerror or exc}", display) from None
-    return SourceFile(display, hashlib.sha256(data).hexdigest(), len(data), parse_bytes(data, display))
+    digest = hashlib.sha256(data).hexdigest()
+    root = cache.get(digest, display) if cache is not None else None
+    if root is None:
+        root = parse_bytes(data, display)
+        if cache is not None:
+            cache.put(digest, root)
+    return SourceFile(display, digest, len(data), root)
 
 
 def parse_bytes(data: bytes, display: str) -> Value:
@@ -106,15 +112,7 @@ def parse_bytes(data: bytes, display: str) -> Value:
     text = _decode(data, display)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise content_error("E2002", "file is empty (expected a mapping of keys)", Origin(display, 1, 1))
-    yaml = _yaml()
-    _preflight(yaml, text, display)
-    try:
-        tree = yaml.load(text)
-    except MarkedYAMLError as exc:
-        raise _marked(exc, display) from None
-    except Exception as exc:  # noqa: BLE001 - any library failure is a content error (pitfalls §1.8)
-        raise _unmarked(exc, text, display) from None
-    return _convert(tree, Origin(display, 1, 1))
+    return _compose(_yaml(), text, display)
 
 
 # UTF-32 BE, UTF-16/32 LE and UTF-16 BE byte-order marks. Without a BOM, UTF-16/32 text still has a
@@ -165,36 +163,14 @@ def _line_col(data, offset: int) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
-def _preflight(yaml: YAML, text: str, display: str) -> None:
-    """Walk parser events and refuse what regulatory content never needs, before composition."""
-    depth = documents = 0
-    mappings: list[_Keys | None] = []  # per open collection: its keys so far (None for a sequence)
+def _compose(yaml: YAML, text: str, display: str) -> Value:
+    """One pass over the parser's events: refuse what regulatory content never needs and build the
+    Value tree from the same events, so no alias bomb or tag is ever constructed and the text is parsed
+    once (composing and constructing with the library as well took five times the parse itself)."""
+    tree = _Tree(display, text)
     try:
         for event in yaml.parse(text):
-            kind = type(event).__name__
-            where = Origin(display, event.start_mark.line + 1, event.start_mark.column + 1)
-            if kind == "DocumentStartEvent":
-                documents += 1
-                if getattr(event, "version", None) or getattr(event, "tags", None) or documents > 1:
-                    _refuse_document(text, documents, where)
-            elif kind == "AliasEvent":
-                raise content_error("E2010", "aliases (*name) are not allowed; write the value out", where)
-            elif getattr(event, "anchor", None):
-                raise content_error("E2010", "anchors (&name) are not allowed; write the value out", where)
-            elif getattr(event, "tag", None) is not None:
-                raise content_error("E2011", f"explicit tags ({event.tag}) are not allowed", where)
-            if kind in _NODE_EVENTS and mappings and mappings[-1] is not None:
-                mappings[-1].check(event, kind, where)
-            if kind in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise content_error("E2012", f"nesting deeper than {MAX_DEPTH} levels", where)
-                mappings.append(_Keys() if kind == "MappingStartEvent" else None)
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-                mappings.pop()
-            if kind == "ScalarEvent" and event.value == "<<" and event.style is None:
-                raise content_error("E2010", "merge keys (<<) are not allowed; write the values out", where)
+            tree.feed(event)
     except MarkedYAMLError as exc:
         raise _marked(exc, display) from None
     except RecursionError:
@@ -203,34 +179,102 @@ def _preflight(yaml: YAML, text: str, display: str) -> None:
         if getattr(exc, "category", None):
             raise
         raise _unmarked(exc, text, display) from None
+    return tree.root
 
 
-_NODE_EVENTS = ("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent")
+class _Tree:
+    """The Value tree under construction: the open mappings and sequences, and the finished root.
 
-
-class _Keys:
-    """The keys of one open mapping, checked as the parser meets them (pitfalls.md §1.2, §1.4).
-
-    ruamel reports a duplicate key with the *mapping's* start as the first place (the line of the
-    record's `- id:`, not of the first `release:`), and turns a list or mapping used as a key into a
-    tuple key that the schema can only call "unknown field '('x',)'". Here both are refused with
-    the positions a writer needs. Every plain scalar is text, so keys compare as the text typed.
+    Positions are the events' start marks, which is where the library's composer places its nodes
+    (and so where its line/column records pointed): a mapping value at its own first token, a
+    sequence item at its start, the root at 1:1.
     """
 
-    def __init__(self):
-        self.seen: dict[str, Origin] = {}
-        self.next_is_key = True
+    def __init__(self, display: str, text: str):
+        self.display = display
+        self.text = text
+        self.documents = 0
+        self.open: list[_Open] = []
+        self.root = Value("", Origin(display, 1, 1))
 
-    def check(self, event, kind: str, where: Origin) -> None:
-        is_key, self.next_is_key = self.next_is_key, not self.next_is_key
-        if not is_key:
-            return
-        if kind != "ScalarEvent":
-            raise content_error("E2015", "a key must be plain text, not a list or a mapping", where)
+    def feed(self, event) -> None:
+        kind = type(event).__name__
+        where = Origin(self.display, event.start_mark.line + 1, event.start_mark.column + 1)
+        self._refuse(event, kind, where)
+        if kind == "ScalarEvent":
+            if self.open and self.open[-1].wants_key():
+                self.open[-1].take_key(event, where)
+            else:
+                self._attach(Value(_scalar_text(event), where))
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            if self.open and self.open[-1].wants_key():
+                raise content_error("E2015", "a key must be plain text, not a list or a mapping", where)
+            if len(self.open) >= MAX_DEPTH:
+                raise content_error("E2012", f"nesting deeper than {MAX_DEPTH} levels", where)
+            self.open.append(_Open({} if kind == "MappingStartEvent" else [], where))
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            done = self.open.pop()
+            self._attach(Value(done.data, done.origin))
+
+    def _refuse(self, event, kind: str, where: Origin) -> None:
+        if kind == "DocumentStartEvent":
+            self.documents += 1
+            if getattr(event, "version", None) or getattr(event, "tags", None) or self.documents > 1:
+                _refuse_document(self.text, self.documents, where)
+        elif kind == "AliasEvent":
+            raise content_error("E2010", "aliases (*name) are not allowed; write the value out", where)
+        elif getattr(event, "anchor", None):
+            raise content_error("E2010", "anchors (&name) are not allowed; write the value out", where)
+        elif getattr(event, "tag", None) is not None:
+            raise content_error("E2011", f"explicit tags ({event.tag}) are not allowed", where)
+
+    def _attach(self, value: Value) -> None:
+        if not self.open:
+            self.root = replace(value, origin=Origin(self.display, 1, 1))
+        else:
+            self.open[-1].add(value)
+
+
+def _scalar_text(event) -> str:
+    """The scalar as typed; the round-trip scanner marks the line folds of a `>` block with BEL, which
+    its constructor removes (a BEL the writer typed is refused earlier, E2004)."""
+    return event.value.replace("\a", "") if event.style == ">" else event.value
+
+
+class _Open:
+    """One open mapping or sequence; a mapping checks its keys as the parser meets them (pitfalls.md
+    §1.2, §1.4): a duplicate is placed at the repeated key with the first one's line (the library placed
+    it at the mapping's start), and every plain scalar is text, so keys compare as the text typed."""
+
+    def __init__(self, data, origin: Origin):
+        self.data = data
+        self.origin = origin
+        self.key: tuple[str, Origin] | None = None
+        self.seen: dict[str, Origin] = {}
+
+    def wants_key(self) -> bool:
+        return isinstance(self.data, dict) and self.key is None
+
+    def take_key(self, event, where: Origin) -> None:
+        if event.value == "<<" and event.style is None:
+            raise content_error("E2010", "merge keys (<<) are not allowed; write the values out", where)
         first = self.seen.setdefault(event.value, where)
         if first is not where:
             raise content_error("E2005", f'YAML syntax: duplicate key "{event.value}" (first defined at line '
                                 f"{first.line}, column {first.column}); a key may appear once per mapping", where)
+        self.key = (event.value, where)
+
+    def add(self, value: Value) -> None:
+        if isinstance(self.data, list):
+            self.data.append(value)
+            return
+        key, key_origin = self.key
+        self.key = None
+        # An empty value (`release:`) has no token of its own: its event sits at the next token, often the
+        # next line's `- id:`, so "is empty (required)" pointed at the wrong record; place it at its key.
+        if value.data == "" and value.origin.line != key_origin.line:
+            value = replace(value, origin=key_origin)
+        self.data[key] = replace(value, key_origin=key_origin)
 
 
 def _refuse_document(text: str, documents: int, where: Origin) -> None:
@@ -287,35 +331,3 @@ def _library_mark(exc: Exception, display: str) -> Origin | None:
             if isinstance(getattr(mark, "line", None), int) and isinstance(getattr(mark, "column", None), int):
                 return Origin(display, mark.line + 1, mark.column + 1)
     return None
-
-
-def _convert(node: Any, origin: Origin) -> Value:
-    if isinstance(node, CommentedMap):
-        return Value({str(k): _convert_value(node, k, v, origin) for k, v in node.items()}, origin)
-    if isinstance(node, CommentedSeq):
-        return Value([_convert(v, _child(node, i, origin, "item")) for i, v in enumerate(node)], origin)
-    if node is None:
-        return Value("", origin)
-    return Value(str(node), origin)
-
-
-def _convert_value(node: CommentedMap, key, value, origin: Origin) -> Value:
-    """A mapping value, placed at its own position and remembering its key's.
-
-    An empty value (`release:`, loaded as '') has no token of its own: ruamel gives it the position
-    of the next token, often the next line's `- id:`, so "is empty (required)" pointed at the wrong
-    record. An empty value that does not start on its key's line is placed at its key instead.
-    """
-    key_origin = _child(node, key, origin, "key")
-    where = _child(node, key, origin, "value")
-    if value in (None, "") and where.line != key_origin.line:
-        where = key_origin
-    return replace(_convert(value, where), key_origin=key_origin)
-
-
-def _child(container, key, parent: Origin, which: str) -> Origin:
-    try:
-        line, col = getattr(container.lc, which)(key)
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return parent
-    return Origin(parent.path, line + 1, col + 1)

@@ -1,0 +1,116 @@
+"""Parsed YAML kept between runs, keyed by the SHA-256 of the bytes parsed, so an unchanged file is
+never parsed twice (the pure-Python parser was a quarter of a build).
+
+The cache lives in `output/.cache/content/` (git-ignored, and `output/` is the only place a build
+writes). Each entry is one file, written whole through a temp file and a rename, so two builds
+sharing the folder never see half an entry. An entry starts with the SHA-256 of the rest of its bytes
+and names the loader version that wrote it: a truncated, corrupted or older entry is discarded and
+the file parsed again, never trusted. Errors are not cached: a bad file is parsed (and reported) on
+every run. A cache folder that cannot be used (read-only, a link out of `output/`) only costs speed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+from .errors import DossierError, Origin
+from .files import NotAFile, read_regular
+from .source import Value
+
+# Bump when the loader builds a different tree from the same bytes (positions, text, empty values).
+LOADER_VERSION = f"{__version__}/1"
+
+
+class ContentCache:
+    """Entries under `folder`; `check` (the output guard) is called before the first write."""
+
+    def __init__(self, folder: Path, check=None):
+        self.folder = folder
+        self._check = check
+        self._usable: bool | None = None
+
+    def get(self, sha256: str, display: str) -> Value | None:
+        try:
+            data = read_regular(self.folder / f"{sha256}.json")
+        except (OSError, NotAFile):
+            return None
+        tree = _decode(data, sha256, display)
+        if tree is None:
+            self._discard(sha256)
+        return tree
+
+    def put(self, sha256: str, root: Value) -> None:
+        if not self._ready():
+            return
+        body = json.dumps([LOADER_VERSION, sha256, _encode(root)], ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        entry = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        path = self.folder / f"{sha256}.json"
+        tmp = self.folder / f".tmp-{os.getpid()}-{sha256}.json"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as out:
+                out.write(entry)
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+    def _ready(self) -> bool:
+        if self._usable is None:
+            try:
+                if self._check is not None:
+                    self._check(self.folder)
+                self.folder.mkdir(parents=True, exist_ok=True)
+                if self._check is not None:
+                    self._check(self.folder)  # created now: check it is still inside output/
+                self._usable = self.folder.is_dir() and not self.folder.is_symlink()
+            except (OSError, DossierError):
+                self._usable = False
+        return self._usable
+
+    def _discard(self, sha256: str) -> None:
+        if self._ready():
+            try:
+                (self.folder / f"{sha256}.json").unlink()
+            except OSError:
+                pass
+
+
+def _encode(value: Value) -> list:
+    data = value.data
+    if isinstance(data, dict):
+        data = {k: _encode(v) for k, v in data.items()}
+    elif isinstance(data, list):
+        data = [_encode(v) for v in data]
+    node = [data, value.origin.line, value.origin.column]
+    if value.key_origin is not None:
+        node += [value.key_origin.line, value.key_origin.column]
+    return node
+
+
+def _decode(entry: bytes, sha256: str, display: str) -> Value | None:
+    head, _, body = entry.partition(b"\n")
+    if head != hashlib.sha256(body).hexdigest().encode("ascii"):
+        return None
+    try:
+        version, key, tree = json.loads(body)
+        if version != LOADER_VERSION or key != sha256:
+            return None
+        return _value(tree, display)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+
+
+def _value(node: list, display: str) -> Value:
+    data, line, column, *key = node
+    if isinstance(data, dict):
+        data = {k: _value(v, display) for k, v in data.items()}
+    elif isinstance(data, list):
+        data = [_value(v, display) for v in data]
+    elif not isinstance(data, str):
+        raise TypeError("not a value")
+    key_origin = Origin(display, *key) if key else None
+    return Value(data, Origin(display, line, column), key_origin=key_origin)
