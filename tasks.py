@@ -91,8 +91,12 @@ def check(c, product="", region="", strict=False):
         dossiers = _run(prepare, Project(ROOT), products, regions, strict, diags)
     finally:
         _show_findings(diags)
+    from builder.commands.readiness import readiness_of
+
+    ready = _run(readiness_of, dossiers, ROOT / "templates")
     for d in dossiers:
-        print(f"{d.product}/{d.region}: {len(d.leaves)} leaves planned, no errors; {d.tally.summary()}")
+        print(f"{d.product}/{d.region}: {len(d.leaves)} leaves planned, no errors; {d.tally.summary()}; "
+              f"{ready[(d.product, d.region)].summary()}")
 
 
 @task(help={"product": "product", "region": "region", "field": "dotted path prefix to show, e.g. drug_products"})
@@ -180,6 +184,47 @@ def compare_regions(c, product):
         print(path.relative_to(ROOT))
     print(f"{len(comparison.fields)} values and {len(comparison.sections)} documents differ "
           f"between {', '.join(comparison.regions)}")
+
+
+@task(help={"product": "product (default: all)", "region": "fda, ema, nmpa … (default: each product's regions)"})
+def risks(c, product="", region=""):
+    """Write the joint risk register per region (heat map and table) to output/<product>/risk-register-<region>.{docx,md}."""
+    _sweep()
+    from builder.commands.risk_docs import write_registers
+    from builder.commands.risk_register import registers
+    from builder.errors import Diagnostics
+
+    products, regions = _options(product, region)
+    diags = Diagnostics()
+    try:
+        found = _run(registers, ROOT, products, regions, diags)
+    finally:
+        _show_findings(diags)
+    for path in _run(write_registers, found, ROOT / "output",
+                     written=lambda exc: "a file already written stays whole; the others are untouched"):
+        print(path.relative_to(ROOT))
+    for name in sorted(set(products or []) - {r.product for r in found}):
+        print(f"{name}: no risks (write them under `risks:`, e.g. content/{name}/core/risks.yaml; docs/risks.md)")
+    for register in found:
+        high = sum(1 for row in register.rows if row.band is not None and row.band.id == register.scales.high)
+        print(f"{register.product}/{register.region}: {len(register.rows)} risks, {high} high, "
+              f"{len(register.divergences)} values differ between regions")
+
+
+@task(help={"product": "product (default: all)", "region": "fda, ema, nmpa … (default: each product's regions)"})
+def readiness(c, product="", region=""):
+    """Compute per-region readiness (score and blockers) into output/<product>/readiness-<region>.{docx,md,json}."""
+    _sweep()
+    from builder.commands.readiness import readiness as run_readiness
+    from builder.commands.readiness_docs import write_readiness
+
+    products, regions = _options(product, region)
+    found = _run(run_readiness, ROOT, products, regions)
+    for path in _run(write_readiness, found, ROOT,
+                     written=lambda exc: "a file already written stays whole; the others are untouched"):
+        print(path.relative_to(ROOT))
+    for item in found:
+        print(f"{item.product}/{item.region}: {item.summary()}")
 
 
 @task(positional=["section"], help={"product": "product", "region": "region",

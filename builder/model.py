@@ -19,6 +19,7 @@ from .model_safety import SafetyEvaluation  # noqa: F401  (3.2.A.2, ICH Q5A(R2))
 from .model_custody import ChainOfIdentity, Custody, ReleaseStrategy
 from .model_dosing import Dosing
 from .model_formulation import DRUG_LOAD, LipidNanoparticle
+from .model_risks import Risk
 
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
@@ -353,3 +354,5 @@ class Content(Node):
     appendices: Appendices | None = field(Record(Appendices))
     literature: tuple = field(Records(Reference))
     justifications: tuple = field(Records(Justification))
+    risks: tuple = field(Records(Risk), False, "the joint regulatory risk register (ICH Q9(R1)); never printed in "
+                         "Module 3: `invoke risks` writes the matrix")

@@ -6,7 +6,7 @@ of all pairs; only then does anything render, and only a fully rendered build is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cmc.checks import compendial_references
@@ -36,6 +36,7 @@ from .views import KINDS
 from .views.base import DocContext
 from .views.links import Links
 from .provenance import owner_path
+from .leaf_text import units_of
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Dossier:
     inputs: tuple[tuple[SourceFile, str], ...]
     findings: tuple = ()
     tally: Tally | None = None   # how the (result, criterion) pairs ended
+    diagnostics: tuple = ()      # everything reported while preparing this pair (its product's files included)
+    texts: dict | None = None    # leaf path → the paragraphs and cells it prints (readiness reads them)
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
@@ -72,17 +75,26 @@ def prepare(project: Project, products=None, regions=None, strict: bool = False,
 
     Warnings and justified findings stay in `diags` (when given) for the caller to show."""
     diags = diags if diags is not None else Diagnostics()
-    tree = _guard(diags, load_tree, project.templates, diags)
-    rules = Rules.load(project.templates)
-    dossiers = []
-    for product in products or project.products():
-        dossiers += _prepare_product(project, tree, rules, product, regions, diags)
-    _dedupe(diags)
+    dossiers = prepare_all(project, products, regions, diags)
     diags.raise_if_errors(strict=strict)
     return dossiers
 
 
+def prepare_all(project: Project, products=None, regions=None, diags: Diagnostics | None = None) -> list[Dossier]:
+    """`prepare` without stopping at errors: every pair that got as far as planning, errors in `diags`
+    and in each pair's own `diagnostics` (readiness counts what is still missing)."""
+    diags = diags if diags is not None else Diagnostics()
+    tree = _guard(diags, load_tree, project.templates, diags)
+    rules = Rules.load(project.templates, tree)
+    dossiers = []
+    for product in products or project.products():
+        dossiers += _prepare_product(project, tree, rules, product, regions, diags)
+    _dedupe(diags)
+    return dossiers
+
+
 def _prepare_product(project, tree: SectionTree | None, rules, product: str, regions, diags) -> list[Dossier]:
+    start = len(diags.items)
     files = project.core_files(product)
     core_sources = [s for p in files if (s := _load(project, p, diags))]                           # load
     failed = len(diags.errors)
@@ -91,9 +103,13 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
         _load_overlays_only(project, product, diags)
         return []  # the core's own errors are reported; checking the rest would only echo them
     _unread_files(project, product, core, diags)
-    pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
-             for region in _targets(core, product, regions, project, diags)]
-    return [pair for pair in pairs if pair is not None]
+    shared, pairs = len(diags.items), []
+    for region in _targets(core, product, regions, project, diags):
+        mark = len(diags.items)
+        pair = _prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
+        if pair is not None:
+            pairs.append(replace(pair, diagnostics=tuple(diags.items[start:shared] + diags.items[mark:])))
+    return pairs
 
 
 def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str, region: str, diags) -> Dossier | None:
@@ -118,14 +134,15 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
     leaves = plan(tree, scope, diags)                                                             # plan
     modality_content.unrendered(content, leaves, diags)
-    check_references(leaves, diags)                                                                # resolve
-    found, tally = findings(content, rules, profile, reading, modality)                            # check
+    texts = check_references(leaves, diags)                                                        # resolve
+    found, tally = findings(content, rules, profile, reading, modality, leaves, texts)             # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
     sources += [(s, "modality") for s in modality_sources]
     sources += [(s, "rules") for s in rules.sources]
-    return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally)
+    return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally,
+                   texts=texts)
 
 
 def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics) -> None:
@@ -230,10 +247,15 @@ def _narrative_origin(leaf: Leaf) -> Origin | None:
     return owner.where(f"narrative.{leaf.number}") if owner is not None else None
 
 
-def check_references(leaves, diags: Diagnostics) -> None:
-    """Resolve every cross-reference before anything renders, so `invoke check` reports them too."""
+def check_references(leaves, diags: Diagnostics) -> dict:
+    """Resolve every cross-reference before anything renders, so `invoke check` reports them too; return
+    what each leaf prints (path → paragraphs and cells), which readiness and the risk checks read."""
+    texts = {}
     for leaf in leaves:
-        diags.items.extend(leaf_blocks(leaves, leaf)[1])
+        blocks, problems = leaf_blocks(leaves, leaf)
+        diags.items.extend(problems)
+        texts[leaf.path] = units_of(leaf, blocks)
+    return texts
 
 
 def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:

@@ -6,6 +6,7 @@ from . import (checks, comparability, coverage, manufacture, potency, real_time,
                viral_safety, volumes)  # (these register checks of their own)
 from .registry import CHECKS, CheckContext, content_check, owner_check
 from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register)
+from . import risk_checks  # noqa: F401,E402  (the risk register, F5xxx)
 
 
 @content_check("release-and-shelf-life")

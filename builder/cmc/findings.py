@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import Diagnostic
+from ..errors import Category, Diagnostic, Diagnostics
 from ..regional import missing_extensions
 from ..source import load_file
 from . import checks, pairs
@@ -33,14 +33,29 @@ class Rules:
     bands: dict
     sources: tuple = ()  # the files read, for the manifest
     clearance: ClearanceRules | None = None  # ICH Q5A(R2) thresholds (viral-safety.yaml)
+    risk_scales: object = None  # the risk register's scales (risk-scales.yaml, builder/risks.py)
+    sections: frozenset = frozenset()  # every CTD number of the section tree (risk areas and gaps name them)
+    readiness: object = None  # placeholder markers, language rule, blocker weights (readiness.yaml)
 
     @classmethod
-    def load(cls, templates: Path) -> "Rules":
+    def load(cls, templates: Path, tree=None) -> "Rules":
+        """The rule files; with the section tree, also the risk scales and the tree's CTD numbers."""
         criteria, units, bands = (load_file(templates / "common" / name, f"{templates.name}/common/{name}")
                                   for name in RULE_FILES)
         clearance, clearance_source = load_clearance_rules(templates)
-        return cls(load_vocabulary(criteria), load_units(units), load_bands(bands),
-                   (criteria, units, bands, clearance_source), clearance)
+        sources, scales, numbers = (criteria, units, bands, clearance_source), None, frozenset()
+        if tree is not None:
+            from ..risks import load_scales, section_numbers
+
+            problems = Diagnostics()
+            scales, scale_sources = load_scales(templates, None, problems)
+            problems.raise_if_errors(Category.TEMPLATE)
+            from ..leaf_text import load_readiness
+
+            readiness, readiness_source = load_readiness(templates)
+            sources, numbers = sources + tuple(scale_sources) + (readiness_source,), section_numbers(tree)
+        return cls(load_vocabulary(criteria), load_units(units), load_bands(bands), sources, clearance, scales,
+                   numbers, readiness if tree is not None else None)
 
     def reading(self, content, profile=None) -> Reading:
         """How this pair's quantities are read: the region's rounding, the product's number style."""
@@ -50,7 +65,7 @@ class Rules:
 
 
 def findings(content, rules: Rules, profile=None, reading: Reading | None = None,
-             modality=None) -> tuple[list[Diagnostic], pairs.Tally]:
+             modality=None, leaves: tuple = (), texts: dict | None = None) -> tuple[list[Diagnostic], pairs.Tally]:
     """Every result judged against its criterion, then the checks the modality profile names, in its
     order (content checks, then owner checks per substance and product); justified where the content
     says why. Without a modality profile only results and criteria are checked."""
@@ -61,7 +76,7 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
     pairs.stability_results(content, judged, owners)
     found = judged.found + pairs.criteria_understood(owners, reading)
     selected = [CHECKS[name] for name in (modality.checks if modality is not None else ()) if name in CHECKS]
-    ctx = CheckContext(content, rules, profile, reading, modality)
+    ctx = CheckContext(content, rules, profile, reading, modality, tuple(leaves), texts)
     for check in (c for c in selected if not c.per_owner):
         found += check.run(ctx)
     for owner, path, _ in owners:

@@ -12,13 +12,15 @@ from typing import Callable
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a check may read: the content, the rules, the region and modality profiles, the reading."""
+    """What a check may read: the content, the rules, the region and modality profiles, the reading, the plan."""
 
     content: object
     rules: object
     profile: object
     reading: object
     modality: object
+    leaves: tuple = ()   # the planned leaves of this pair (risk data gaps linked to sections read them)
+    texts: dict | None = None   # leaf path → what it prints, from the pipeline (None: built on demand)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Cell:
     runs: tuple[Run, ...]
     span: int = 1
     vmerge: str = ""  # "", "restart" or "continue"
+    fill: str = ""    # background colour, RGB hex (a heat map's band), or "" for the table style's
 
 
 class Block:
@@ -143,5 +144,7 @@ def _cell_xml(cell: Cell, width: int, style: str) -> str:
         props += f'<w:gridSpan w:val="{cell.span}"/>'
     if cell.vmerge:
         props += '<w:vMerge w:val="restart"/>' if cell.vmerge == "restart" else "<w:vMerge/>"
+    if cell.fill:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{esc(cell.fill)}"/>'
     body = paragraph_xml(() if cell.vmerge == "continue" else cell.runs, style)
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{body}</w:tc>"

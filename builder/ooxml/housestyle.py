@@ -38,8 +38,8 @@ class EastAsia:
             raise ValueError(f"invalid East Asian language tag: {self.lang!r}")
 
 
-TEMPLATE_NAMES = ("narrative", "specification", "composition", "batch-analyses", "stability-data")
-LANDSCAPE = frozenset({"batch-analyses", "stability-data"})
+TEMPLATE_NAMES = ("narrative", "specification", "composition", "batch-analyses", "stability-data", "risk-register")
+LANDSCAPE = frozenset({"batch-analyses", "stability-data", "risk-register"})  # risk-register: `invoke risks`, not a leaf
 
 A4_SHORT, A4_LONG = 11906, 16838
 MARGINS = {"top": 1134, "right": 1134, "bottom": 1134, "left": 1247,
