@@ -6,7 +6,7 @@ of all pairs; only then does anything render, and only a fully rendered build is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cmc.checks import compendial_references
@@ -34,6 +34,8 @@ from .views import KINDS
 from .views.base import DocContext
 from .views.links import Links
 from .provenance import owner_path
+from .reads import ContentIndex, hooked, paused, recording
+from .views import subject
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,9 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
         return None
     scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
     leaves = plan(tree, scope, diags)                                                             # plan
+    roots = [s.root for s in [*core_sources, *([overlay] if overlay else [])]]
+    leaves = check_references(leaves, diags, ContentIndex(content, roots))                         # resolve, record
     modality_content.unrendered(content, leaves, diags)
-    check_references(leaves, diags)                                                                # resolve
     found, tally = findings(content, rules, profile, reading, modality)                            # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
@@ -198,15 +201,20 @@ def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
     blocks, problems = leaf_blocks(dossier.leaves, leaf, text_width(read_package(template.data)["word/document.xml"]))
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    doc = {"product": dossier.content.product.name, "section": leaf.number, "title": leaf.title,
-           "heading": leaf.heading, "subject": leaf.subject}
-    return render(template, doc, dossier.profile.labels, blocks, leaf.path)
+    return render(template, leaf_doc(dossier.content, leaf), dossier.profile.labels, blocks, leaf.path)
+
+
+def leaf_doc(content: Content, leaf: Leaf) -> dict:
+    """The `doc` header a template prints: the product name and the leaf's own titles."""
+    return {"product": content.product.name, "section": leaf.number, "title": leaf.title,
+            "heading": leaf.heading, "subject": leaf.subject}
 
 
 def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
     """The blocks of one leaf with its cross-references resolved, and a diagnostic per dangling one."""
-    links = Links(leaf.scope, {lf.number: lf.title for lf in leaves},
-                  {owner_path(lf.scope): lf.number for lf in leaves if lf.kind == "specification"})
+    with paused():
+        specs = {owner_path(lf.scope): lf.number for lf in leaves if lf.kind == "specification"}
+    links = Links(leaf.scope, {lf.number: lf.title for lf in leaves}, specs)
     blocks = KINDS[leaf.kind].blocks(leaf.scope, leaf.number, DocContext(width, links=links))
     where = _narrative_origin(leaf)
     problems = [Diagnostic("E2701", f"{problem} ({leaf.number}, {leaf.path})", where, leaf.number)
@@ -221,10 +229,33 @@ def _narrative_origin(leaf: Leaf) -> Origin | None:
     return owner.where(f"narrative.{leaf.number}") if owner is not None else None
 
 
-def check_references(leaves, diags: Diagnostics) -> None:
-    """Resolve every cross-reference before anything renders, so `invoke check` reports them too."""
-    for leaf in leaves:
-        diags.items.extend(leaf_blocks(leaves, leaf)[1])
+def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = None) -> tuple[Leaf, ...]:
+    """Resolve every cross-reference before anything renders, so `invoke check` reports them too; with
+    an `index`, also record what each leaf reads (`reads.py`) and return the leaves carrying it."""
+    if index is None:
+        for leaf in leaves:
+            diags.items.extend(leaf_blocks(leaves, leaf)[1])
+        return tuple(leaves)
+    recorded = []
+    with hooked():
+        for leaf in leaves:
+            with recording() as recorder:
+                diags.items.extend(leaf_blocks(leaves, leaf)[1])
+                leaf_header_reads(leaf)
+            recorded.append(replace(leaf, reads=index.resolve(recorder)))
+    return tuple(recorded)
+
+
+def leaf_header_reads(leaf: Leaf) -> None:
+    """Read, as rendering does, what a leaf shows outside its blocks: the header's product name and
+    subject line, a per-item title, and the document date `finish` writes into its properties."""
+    content = leaf.scope.content
+    leaf_doc(content, leaf)
+    subject(leaf.scope)
+    content.product.as_of
+    item = leaf.scope.item
+    if item is not None and getattr(item, "title", None) == leaf.title:
+        item.title
 
 
 def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
