@@ -16,6 +16,7 @@ from .cmc.pairs import Tally
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
+from .platform import with_platform
 from .modality import load_modality
 from . import modality_content
 from .model import Content
@@ -86,17 +87,24 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
         _load_overlays_only(project, product, diags)
         return []  # the core's own errors are reported; checking the rest would only echo them
     _unread_files(project, product, core, diags)
-    pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
+    load = _memo(project, diags)
+    pairs = [_prepare_pair(project, tree, rules, core, core_sources, product, region, diags, load)
              for region in _targets(core, product, regions, project, diags)]
     return [pair for pair in pairs if pair is not None]
 
 
-def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str, region: str, diags) -> Dossier | None:
+def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str, region: str, diags,
+                  load=None) -> Dossier | None:
     profile, profile_sources = _guard(diags, load_profile, project.templates, region, diags) or (None, [])
     overlay_path = project.overlay(product, region)
     overlay = _load(project, overlay_path, diags) if overlay_path else None                       # load
+    failed = len(diags.errors)
+    core, platform_sources = with_platform(project.content, load or _memo(project, diags), core, diags, region)
+    core_sources = [*platform_sources, *core_sources]                                              # … on its platform
+    if core is None:
+        return None
     merged = apply_overlay(core, overlay, diags) if overlay else core                              # merge
-    if profile is None or tree is None:
+    if profile is None or tree is None or len(diags.errors) > failed:
         return None
     content = validate(merged, product, profile, diags)                                            # validate
     if content is None:
@@ -281,6 +289,17 @@ def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None
                     Origin(project.display(path), 1, 1))
         return None
     return _guard(diags, load_file, path, project.display(path))
+
+
+def _memo(project: Project, diags: Diagnostics):
+    """A loader that reads each platform file once per product, however many of its regions use it."""
+    cache: dict = {}
+
+    def load(path: Path):
+        if path not in cache:
+            cache[path] = _load(project, path, diags)
+        return cache[path]
+    return load
 
 
 def _guard(diags: Diagnostics, func, *args):

@@ -147,8 +147,14 @@ class LeafReads:
     fields: tuple = field(default=(), compare=False, repr=False)
 
     def as_json(self) -> dict:
-        """The manifest's compact form: sorted paths, and per file its lines as spans ("12-14,20")."""
-        return {"paths": sorted(self.paths), "lines": {f: spans(sorted(ls)) for f, ls in sorted(self.lines.items())},
+        """The manifest's compact form: per record the fields shown (sorted), per file its lines as spans
+        ("12-14,20"), and the labels used."""
+        grouped: dict[str, list[str]] = {}
+        for path in self.paths:
+            record, name = split_path(path)
+            grouped.setdefault(record, []).append(name)
+        return {"values": {record: sorted(names) for record, names in sorted(grouped.items())},
+                "lines": {f: spans(sorted(ls)) for f, ls in sorted(self.lines.items())},
                 **({"labels": sorted(self.labels)} if self.labels else {})}
 
     def shows(self, path: str) -> bool:
@@ -159,6 +165,13 @@ class LeafReads:
         if head and head in self.paths:
             return True
         return any(p.startswith(path + ".") or p.startswith(path + "[") for p in self.paths)
+
+
+def split_path(path: str) -> tuple[str, str]:
+    """`a[x].b[y].name` → (`a[x].b[y]`, `name`); `a[x].narrative.3.2.S.2.4` → (`a[x]`, `narrative.3.2.S.2.4`)."""
+    cut = path.rfind("]")
+    head, rest = (path[:cut + 1], path[cut + 2:]) if cut >= 0 and path[cut + 1:cut + 2] == "." else ("", path)
+    return head, rest
 
 
 def spans(lines: list[int]) -> str:
