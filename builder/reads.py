@@ -125,6 +125,12 @@ def paused():
         _current.reset(token)
 
 
+def active() -> bool:
+    """True while a leaf is recorded: caches keyed by a record's identity must not answer then, or the
+    reads behind the cached answer would go unrecorded."""
+    return _current.get() is not None
+
+
 def note_label(key: str) -> None:
     """A region label a view used (`scope.label`)."""
     recorder = _current.get()
