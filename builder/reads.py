@@ -167,7 +167,7 @@ class LeafReads:
         """True when the value at `path` (an `explain` path) is one this leaf shows, or holds one it shows."""
         if path in self.paths or path in self.holders:
             return True
-        head = path.split("[")[0] if path.endswith("]") else None  # `names[2]`: an item of a list read whole
+        head = path[:path.rfind("[")] if path.endswith("]") else None  # `names[2]`: an item of a list read whole
         if head and head in self.paths:
             return True
         return any(p.startswith(path + ".") or p.startswith(path + "[") for p in self.paths)

@@ -147,10 +147,12 @@ def test_nothing_is_recorded_outside_a_recording(dossiers):
 # ----------------------------------------------------------------- (2) edits of the files, built
 
 EDITS = [  # (file, old, new): single values, each in a different part of the model
-    ("content/examplinib/core/drug-substance.yaml", "NMT 0.15 %", "NMT 0.14 %"),
-    ("content/examplinib/core/drug-product.yaml", "Film-coated tablet", "Film-coated tablets"),
-    ("content/examplinib/fda.yaml", "USP", "USP–NF"),
-    ("content/examplinib/core/product.yaml", "as_of: ", "as_of: "),
+    ("content/examplinib/core/drug-substance.yaml", "NMT 0.15 %", "NMT 0.14 %"),           # a criterion
+    ("content/examplinib/core/drug-product.yaml", "          assay: 100.4\n", "          assay: 100.5\n"),  # a result
+    ("content/examplinib/core/drug-substance.yaml", "Each starting material is purchased",   # mid-narrative line
+     "Each starting material is bought"),
+    ("content/examplinib/fda.yaml", "USP (activated charcoal)", "USP (activated carbon)"),  # a region overlay
+    ("content/examplinib/core/product.yaml", "  as_of: 2026-11-01", "  as_of: 2026-11-02"),  # every document
 ]
 
 
@@ -174,7 +176,7 @@ def recorded(root: Path, file: str, line: int) -> set[str]:
             if line in parse_spans(leaf["depends"]["lines"].get(file, ""))}
 
 
-@pytest.mark.parametrize("file,old,new", [e for e in EDITS if e[1] != e[2]])
+@pytest.mark.parametrize("file,old,new", EDITS)
 def test_leaves_whose_bytes_change_all_recorded_the_edited_line(small_project, tmp_path, file, old, new):
     root = tmp_path / "p"
     shutil.copytree(small_project, root)

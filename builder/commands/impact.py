@@ -48,14 +48,16 @@ def impact(root: Path, file: str, line: int | None = None) -> list[Hit]:
 
 
 def _display(project: Project, file: str) -> str:
+    """`file` as the manifests name it: relative to the project root, with '/'."""
     path = Path(file)
-    if path.is_absolute() or (Path.cwd() / path).exists():
-        path = (Path.cwd() / path).resolve()
-        try:
-            return path.relative_to(project.root.resolve()).as_posix()
-        except ValueError:
+    if not path.is_absolute():
+        if (project.root / path).exists() or not (Path.cwd() / path).exists():
             return path.as_posix()
-    return path.as_posix()
+        path = Path.cwd() / path
+    try:
+        return path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _manifests(project: Project) -> dict[tuple[str, str], dict]:
