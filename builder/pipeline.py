@@ -16,7 +16,7 @@ from .cmc.pairs import Tally
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
-from .platform import with_platform
+from .platform import refuse_description, with_platform
 from .modality import load_modality
 from . import modality_content
 from .model import Content
@@ -99,6 +99,8 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     overlay_path = project.overlay(product, region)
     overlay = _load(project, overlay_path, diags) if overlay_path else None                       # load
     failed = len(diags.errors)
+    if overlay is not None:
+        refuse_description(overlay.root, diags)
     core, platform_sources = with_platform(project.content, load or _memo(project, diags), core, diags, region)
     core_sources = [*platform_sources, *core_sources]                                              # … on its platform
     if core is None:

@@ -47,10 +47,7 @@ def with_platform(content: Path, load, core: Value, diags: Diagnostics,
     (a SourceFile, or None with its problem in `diags`). Problems are reported in `diags` at their
     file:line:col and the tree is None."""
     reference = platform_reference(core)
-    if core.is_map and "platform" in core.data:
-        value = core.data["platform"]
-        diags.error("E2124", "`platform:` describes a platform in its own folder (content/platforms/<id>/); a "
-                    "product names its platform in product.platform", value.key_origin or value.origin, "platform")
+    refuse_description(core, diags)
     if reference is None:
         return core, []
     chain, sources = _chain(content, load, reference, diags, region)
@@ -61,6 +58,14 @@ def with_platform(content: Path, load, core: Value, diags: Diagnostics,
         tree = _mark_platform(_as_product_shape(tree, core), ident)
         base = tree if base is None else _merge(base, tree, None, "", diags)
     return _merge(base, core, None, "", diags), sources
+
+
+def refuse_description(tree: Value, diags: Diagnostics) -> None:
+    """E2124: a product's core or overlay describing a platform (`platform:` belongs to platform.yaml)."""
+    if tree.is_map and "platform" in tree.data:
+        value = tree.data["platform"]
+        diags.error("E2124", "`platform:` describes a platform in its own folder (content/platforms/<id>/); a "
+                    "product names its platform in product.platform", value.key_origin or value.origin, "platform")
 
 
 def _chain(content: Path, load, reference: Value, diags: Diagnostics, region: str | None):

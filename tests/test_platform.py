@@ -168,7 +168,10 @@ def test_a_platform_may_not_set_what_is_product_specific(naglo):
 
 def test_a_product_describing_a_platform_itself_is_refused(naglo):
     line = edit(naglo, "content/examnaglovec/core/product.yaml", "sites:\n", "platform: {id: x}\nsites:\n")
-    assert ("E2124", "content/examnaglovec/core/product.yaml", line) in codes_at(prepared_diagnostics(naglo, "examnaglovec"))
+    over = edit(naglo, "content/examnaglovec/fda.yaml", "sites:\n", "platform: {right_of_reference: none}\nsites:\n")
+    found = codes_at(prepared_diagnostics(naglo, "examnaglovec"))
+    assert ("E2124", "content/examnaglovec/core/product.yaml", line) in found
+    assert ("E2124", "content/examnaglovec/fda.yaml", over) in found
 
 
 def test_a_platform_without_its_right_of_reference_is_a_finding(naglo):
@@ -177,3 +180,14 @@ def test_a_platform_without_its_right_of_reference_is_a_finding(naglo):
     found = [d for d in prepared_diagnostics(naglo, "examnaglovec") if d.code == "F4971"]
     assert found and "right_of_reference" in found[0].message and found[0].severity == "error"
     assert found[0].origin.path == f"{PLATFORM}/core/platform.yaml"
+
+
+def test_trace_names_the_platform_of_a_value():
+    from builder.commands.trace import format_trace, trace
+
+    rows = trace(REPO, "examnaglovec", "fda", "3.2.S.2.2")
+    seed = next(r for r in rows if r.field.endswith("process[seed-expansion].name"))
+    assert seed.platform == "corvane-aav9" and seed.origin.path == f"{PLATFORM}/core/process.yaml"
+    own = next(r for r in rows if r.field.endswith("process[transfection].description"))
+    assert own.platform is None and own.origin.path == "content/examnaglovec/core/drug-substance.yaml"
+    assert "from platform corvane-aav9" in format_trace([seed])
