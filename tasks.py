@@ -236,6 +236,26 @@ def trace(c, product, region, section):
     print(format_trace(_run(run_trace, ROOT, product, region, section)))
 
 
+@task(help={"file": "a content file, e.g. content/platforms/corvane-aav9/core/process.yaml",
+            "line": "a line of that file (default: any line)"})
+def impact(c, file, line=None):
+    """List every product, region and leaf whose output changes when a content file (or one line) changes."""
+    from builder.commands.impact import format_impact, impact as run_impact
+
+    number = _run(_line_number, line)
+    print(format_impact(_run(run_impact, ROOT, file, number), file, number))
+
+
+def _line_number(line):
+    from builder.errors import environment_error
+
+    if line is None:
+        return None
+    if not str(line).isdigit() or int(line) < 1:
+        raise environment_error("E4053", f"--line must be a line number (1, 2, …), not '{line}'")
+    return int(line)
+
+
 @task(help={"rows": "comma-separated row counts (default 100,1000,10000)", "columns": "cells per row",
             "repeat": "runs per figure; the median is reported"})
 def bench(c, rows="100,1000,10000", columns=12, repeat=3):

@@ -28,6 +28,8 @@ def leaf_record(leaf, data: bytes, template: str) -> dict:
         "template": template,
         "sources": sorted({path for owner in owners if owner is not None for path in source_paths(owner)}),
     }
+    if getattr(leaf, "reads", None) is not None:  # what the leaf read: `invoke impact` answers from this
+        record["depends"] = leaf.reads.as_json()
     if getattr(leaf, "extension", None) is not None:  # the eCTD backbone nests this leaf in a node-extension
         record["node_extension"] = {"id": leaf.extension.id, "title": leaf.extension.title}
     return record

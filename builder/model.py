@@ -15,6 +15,7 @@ from .model_manufacture import (CellBank, CriticalReagent, Facility, Handling, H
 from .schema import SLUG, Choice, Date, ListOf, MapOf, Record, Records, Slug, Text, WholeNumber, field
 from .model_comparability import Comparability  # noqa: F401  (3.2.S.2.6 / 3.2.P.2, ICH Q5E)
 from .model_safety import SafetyEvaluation  # noqa: F401  (3.2.A.2, ICH Q5A(R2))
+from .model_platform import PlatformInfo  # noqa: F401  (platforms shared across products, issue 12)
 
 from .model_custody import ChainOfIdentity, Custody, ReleaseStrategy
 from .model_dosing import Dosing
@@ -40,6 +41,8 @@ class Product(Node):
     as_of: str = field(Date(), True, "dossier date written into document properties")
     regions: tuple = field(ListOf(Slug()), True, "regions this product is built for")
     max_daily_dose: str = field(Text(), False, "maximum daily dose, e.g. 200 mg: sets the ICH Q3A/Q3B thresholds")
+    platform: str = field(Slug(), False, "a platform in content/platforms/<id>/ whose shared content this product "
+                          "builds on (its own values override the platform's by the overlay rules)")
     number_style: str = field(Choice(*NUMBER_STYLES), False, "how results write numbers when not plainly (default "
                               "plain: decimal point, no digit groups)")
 
@@ -356,3 +359,5 @@ class Content(Node):
     justifications: tuple = field(Records(Justification))
     risks: tuple = field(Records(Risk), False, "the joint regulatory risk register (ICH Q9(R1)); never printed in "
                          "Module 3: `invoke risks` writes the matrix")
+    platform: PlatformInfo | None = field(Record(PlatformInfo), False, "read from the platform the product names "
+                                          "(product.platform); written only in content/platforms/<id>/platform.yaml")

@@ -6,6 +6,7 @@ of all pairs; only then does anything render, and only a fully rendered build is
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .cmc.pairs import Tally
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
+from .platform import refuse_description, with_platform
 from .modality import load_modality
 from . import modality_content
 from .model import Content
@@ -37,6 +39,8 @@ from .views.base import DocContext
 from .views.links import Links
 from .provenance import owner_path
 from .leaf_text import units_of
+from .reads import ContentIndex, hooked, paused, recording
+from .views import subject
 
 
 @dataclass(frozen=True)
@@ -104,20 +108,29 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
         return []  # the core's own errors are reported; checking the rest would only echo them
     _unread_files(project, product, core, diags)
     shared, pairs = len(diags.items), []
+    load = _memo(project, diags)
     for region in _targets(core, product, regions, project, diags):
         mark = len(diags.items)
-        pair = _prepare_pair(project, tree, rules, core, core_sources, product, region, diags)
+        pair = _prepare_pair(project, tree, rules, core, core_sources, product, region, diags, load)
         if pair is not None:
             pairs.append(replace(pair, diagnostics=tuple(diags.items[start:shared] + diags.items[mark:])))
     return pairs
 
 
-def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str, region: str, diags) -> Dossier | None:
+def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str, region: str, diags,
+                  load=None) -> Dossier | None:
     profile, profile_sources = _guard(diags, load_profile, project.templates, region, diags) or (None, [])
     overlay_path = project.overlay(product, region)
     overlay = _load(project, overlay_path, diags) if overlay_path else None                       # load
+    failed = len(diags.errors)
+    if overlay is not None:
+        refuse_description(overlay.root, diags)
+    core, platform_sources = with_platform(project.content, load or _memo(project, diags), core, diags, region)
+    core_sources = [*platform_sources, *core_sources]                                              # … on its platform
+    if core is None:
+        return None
     merged = apply_overlay(core, overlay, diags) if overlay else core                              # merge
-    if profile is None or tree is None:
+    if profile is None or tree is None or len(diags.errors) > failed:
         return None
     content = validate(merged, product, profile, diags)                                            # validate
     if content is None:
@@ -133,8 +146,9 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
         return None
     scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
     leaves = plan(tree, scope, diags)                                                             # plan
+    roots = [s.root for s in [*core_sources, *([overlay] if overlay else [])]]
+    leaves, texts = check_references(leaves, diags, ContentIndex(content, roots))                  # resolve, record
     modality_content.unrendered(content, leaves, diags)
-    texts = check_references(leaves, diags)                                                        # resolve
     found, tally = findings(content, rules, profile, reading, modality, leaves, texts)             # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
@@ -224,15 +238,20 @@ def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
     blocks, problems = leaf_blocks(dossier.leaves, leaf, text_width(read_package(template.data)["word/document.xml"]))
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    doc = {"product": dossier.content.product.name, "section": leaf.number, "title": leaf.title,
-           "heading": leaf.heading, "subject": leaf.subject}
-    return render(template, doc, dossier.profile.labels, blocks, leaf.path)
+    return render(template, leaf_doc(dossier.content, leaf), dossier.profile.labels, blocks, leaf.path)
+
+
+def leaf_doc(content: Content, leaf: Leaf) -> dict:
+    """The `doc` header a template prints: the product name and the leaf's own titles."""
+    return {"product": content.product.name, "section": leaf.number, "title": leaf.title,
+            "heading": leaf.heading, "subject": leaf.subject}
 
 
 def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
     """The blocks of one leaf with its cross-references resolved, and a diagnostic per dangling one."""
-    links = Links(leaf.scope, {lf.number: lf.title for lf in leaves},
-                  {owner_path(lf.scope): lf.number for lf in leaves if lf.kind == "specification"})
+    with paused():
+        specs = {owner_path(lf.scope): lf.number for lf in leaves if lf.kind == "specification"}
+    links = Links(leaf.scope, {lf.number: lf.title for lf in leaves}, specs)
     blocks = KINDS[leaf.kind].blocks(leaf.scope, leaf.number, DocContext(width, links=links))
     where = _narrative_origin(leaf)
     problems = [Diagnostic("E2701", f"{problem} ({leaf.number}, {leaf.path})", where, leaf.number)
@@ -247,15 +266,33 @@ def _narrative_origin(leaf: Leaf) -> Origin | None:
     return owner.where(f"narrative.{leaf.number}") if owner is not None else None
 
 
-def check_references(leaves, diags: Diagnostics) -> dict:
-    """Resolve every cross-reference before anything renders, so `invoke check` reports them too; return
-    what each leaf prints (path → paragraphs and cells), which readiness and the risk checks read."""
-    texts = {}
-    for leaf in leaves:
-        blocks, problems = leaf_blocks(leaves, leaf)
-        diags.items.extend(problems)
-        texts[leaf.path] = units_of(leaf, blocks)
-    return texts
+def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = None) -> tuple[tuple[Leaf, ...], dict]:
+    """Resolve every cross-reference before anything renders, so `invoke check` reports them too. Return
+    the leaves (with an `index`, each carrying what it reads, `reads.py`) and what each leaf prints
+    (path → paragraphs and cells), which readiness and the risk checks read."""
+    texts, recorded = {}, []
+    with hooked() if index is not None else nullcontext():
+        for leaf in leaves:
+            with recording() if index is not None else nullcontext() as recorder:
+                blocks, problems = leaf_blocks(leaves, leaf)
+                diags.items.extend(problems)
+                if index is not None:
+                    leaf_header_reads(leaf)
+            texts[leaf.path] = units_of(leaf, blocks)
+            recorded.append(replace(leaf, reads=index.resolve(recorder)) if index is not None else leaf)
+    return tuple(recorded), texts
+
+
+def leaf_header_reads(leaf: Leaf) -> None:
+    """Read, as rendering does, what a leaf shows outside its blocks: the header's product name and
+    subject line, a per-item title, and the document date `finish` writes into its properties."""
+    content = leaf.scope.content
+    leaf_doc(content, leaf)
+    subject(leaf.scope)
+    content.product.as_of
+    item = leaf.scope.item
+    if item is not None and getattr(item, "title", None) == leaf.title:
+        item.title
 
 
 def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
@@ -281,6 +318,17 @@ def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None
                     Origin(project.display(path), 1, 1))
         return None
     return _guard(diags, load_file, path, project.display(path), project.cache)
+
+
+def _memo(project: Project, diags: Diagnostics):
+    """A loader that reads each platform file once per product, however many of its regions use it."""
+    cache: dict = {}
+
+    def load(path: Path):
+        if path not in cache:
+            cache[path] = _load(project, path, diags)
+        return cache[path]
+    return load
 
 
 def _guard(diags: Diagnostics, func, *args):

@@ -6,7 +6,7 @@ only from validated identifiers, and every name and path is checked against the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .errors import Diagnostics
 from .scope import Scope
@@ -32,6 +32,7 @@ class Leaf:
     subject: str
     scope: Scope
     extension: Extension | None = None   # the node extension the leaf sits under (regional.py)
+    reads: object = field(default=None, compare=False, repr=False)  # reads.LeafReads, recorded before rendering
 
 
 def plan(tree: SectionTree, scope: Scope, diags: Diagnostics) -> tuple[Leaf, ...]:

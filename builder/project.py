@@ -9,6 +9,8 @@ from pathlib import Path
 from .errors import environment_error
 from .profile import available_regions
 
+PLATFORMS = "platforms"  # content/platforms/<id>/: platform content shared by products (platform.py)
+
 
 @dataclass(frozen=True)
 class Project:
@@ -35,7 +37,10 @@ class Project:
         return self.root / "output"
 
     def products(self) -> list[str]:
-        return sorted(p.name for p in self.content.iterdir() if (p / "core").is_dir()) if self.content.is_dir() else []
+        """Product folders: those with a `core/`; `content/platforms/` holds platforms, never a product."""
+        if not self.content.is_dir():
+            return []
+        return sorted(p.name for p in self.content.iterdir() if (p / "core").is_dir() and p.name != PLATFORMS)
 
     def regions(self) -> list[str]:
         return available_regions(self.templates)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .model import Content, DrugProduct, DrugSubstance, Excipient
 from .profile import RegionProfile
+from .reads import note_label
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Scope:
 
     def label(self, key: str, **values: str) -> str:
         """The region's words for `key`, with `{name}` placeholders filled from `values`."""
+        note_label(key)
         text = self.profile.label(key)
         for name, value in values.items():
             text = text.replace("{" + name + "}", value)

@@ -38,6 +38,7 @@ class Value:
     overlay: str | None = None
     replaces: Origin | None = None  # the core value an overlay replaced
     key_origin: Origin | None = None  # where the key of a mapping value was written
+    platform: str | None = None  # the platform (content/platforms/<id>/) this value was read from
 
     @property
     def is_map(self) -> bool:

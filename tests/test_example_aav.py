@@ -32,6 +32,7 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("aav")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "content" / PRODUCT, root / "content" / PRODUCT)
+    shutil.copytree(REPO / "content" / "platforms", root / "content" / "platforms")  # its process is the platform's
     diags = Diagnostics()
     build(root, [PRODUCT], None, False, diags)
     return root, diags

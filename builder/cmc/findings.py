@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import Category, Diagnostic, Diagnostics
 from ..regional import missing_extensions
+from ..model_platform import platform_references
 from ..source import load_file
 from . import checks, pairs
 from .catalogue import CHECKS
@@ -84,6 +85,7 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
             found += check.run(ctx, owner, path)
     if profile is not None:
         found += missing_extensions(content, profile, modality)  # the region's rule, whatever the modality
+    found += platform_references(content)  # whatever the modality: a platform cites where its data comes from
     return justify(found, content), judged.tally
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Decimal
 
+from .. import reads
 from ..errors import Diagnostic
 from .measure import Reading
 from .numbers import Unreadable
@@ -92,6 +93,8 @@ def _assay_drift(values, reading: Reading) -> str | None:
 
 def analyse(owner, reading: Reading) -> Analysis | None:
     """Once per programme and pair: the Q1E check and every stability-summary leaf read the same analysis."""
+    if reads.active():  # a leaf is being recorded: read the data again, so each read is noted
+        return _analyse(owner, reading)
     key = id(owner)
     if key not in reading.analyses:
         reading.analyses[key] = (owner, _analyse(owner, reading))  # the owner is kept so its id stays unique

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import Category, Diagnostics, DossierError, content_error
 from ..merge import apply_overlay, combine_core
+from ..platform import with_platform
 from ..project import Project
 from ..source import Value, load_file
 
@@ -22,6 +23,8 @@ def explain(root: Path, product: str, region: str, prefix: str = "") -> list[str
     diags = Diagnostics()
     core = combine_core([s for p in project.core_files(product) if (s := _load(project, p, diags))], diags)
     _check_region(project, core, product, region)
+    core, _ = with_platform(project.content, lambda p: _load(project, p, diags), core, diags, region)
+    diags.raise_if_errors()
     overlay = project.overlay(product, region)
     source = _load(project, overlay, diags) if overlay else None
     merged = apply_overlay(core, source, diags) if source else core
@@ -34,9 +37,11 @@ def explain(root: Path, product: str, region: str, prefix: str = "") -> list[str
 
 
 def _describe(path: str, value: Value) -> tuple[str, str]:
-    mark = ""
+    mark = f"  [from platform {value.platform}]" if value.platform else ""
     if value.overlay:
         mark = f"  [{value.overlay} replaces {value.replaces}]" if value.replaces else f"  [added by {value.overlay}]"
+    elif value.replaces:  # the product's own value over its platform's
+        mark = f"  [replaces the platform's value at {value.replaces}]"
     return f"{path} = {value.data!r}", f"    {value.origin}{mark}"
 
 

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from ..errors import content_error, environment_error
+from ..project import PLATFORMS
 from ..schema import SLUG, WINDOWS_RESERVED
 from ..source import load_file
 
@@ -21,6 +22,9 @@ def new_product(root: Path, product_id: str, source: str) -> Path:
     if WINDOWS_RESERVED.fullmatch(product_id):
         raise content_error("E2801", f"'{product_id}' is a reserved device name on Windows; a folder cannot have it",
                             None, "--id")
+    if product_id == PLATFORMS:
+        raise content_error("E2801", f"'{product_id}' is the folder of shared platforms (content/{PLATFORMS}/), "
+                            "not a product id", None, "--id")
     if not (content / source / "core").is_dir():
         raise environment_error("E4030", f"no product '{source}' to start from", content / source)
     target = content / product_id

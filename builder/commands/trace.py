@@ -41,6 +41,7 @@ class TraceLine:
     origin: Origin
     overlay: str | None
     blame: Blame | None
+    platform: str | None = None  # the platform (content/platforms/<id>/) the value comes from
 
     @property
     def change(self) -> str:
@@ -62,7 +63,7 @@ def trace(root: Path, product: str, region: str, section: str) -> list[TraceLine
     rows = [(leaf, path, value) for leaf in leaves for path, value in values if renders(leaf, path)]
     blames = blame_files(root, sorted({value.origin.path for _, _, value in rows}))
     return [TraceLine(leaf.number, leaf.title, leaf.path, path, value.data, value.origin, value.overlay,
-                      blames.get(value.origin.path, {}).get(value.origin.line))
+                      blames.get(value.origin.path, {}).get(value.origin.line), value.platform)
             for leaf, path, value in rows]
 
 
@@ -89,5 +90,6 @@ def format_trace(rows: list[TraceLine], width: int = 120) -> str:
             out += [""] if out else []
             out.append(f"{row.number} {row.title} — {row.leaf}")
         out.append(f"  {row.field} = {shorten(row.value, width)!r}")
-        out.append(f"      {row.origin}  {row.change}")
+        source = f"  from platform {row.platform}" if row.platform else ""
+        out.append(f"      {row.origin}{source}  {row.change}")
     return "\n".join(out)
