@@ -59,8 +59,8 @@ def _published(exc) -> str:
 
 
 @task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
-            "strict": "treat warnings as errors"})
-def build(c, product="", region="", strict=False):
+            "strict": "treat warnings as errors", "pdf": "also make and verify a PDF beside every leaf (LibreOffice)"})
+def build(c, product="", region="", strict=False, pdf=False):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
     _sweep()
     from builder.commands.report import built_folders
@@ -69,11 +69,35 @@ def build(c, product="", region="", strict=False):
 
     products, regions = _options(product, region)
     diags = Diagnostics()
+    timings = [] if pdf else None
     try:
-        folders = _run(run_build, ROOT, products, regions, strict, diags, written=_published)
+        folders = _run(run_build, ROOT, products, regions, strict, diags, timings, written=_published)
     finally:
         _show_findings(diags)
     for line in built_folders(ROOT, folders):
+        print(line)
+    if timings:
+        from builder.commands.pdf import timing_lines
+
+        for line in timing_lines(timings):
+            print(line)
+
+
+@task(help={"product": "built product (default: every built one)", "region": "fda, ema, nmpa … (default: every built one)"})
+def pdf(c, product="", region=""):
+    """Make and verify a PDF beside every built leaf (one LibreOffice run per region); all or nothing."""
+    _sweep()
+    from builder.commands.pdf import pdf as run_pdf, timing_lines
+    from builder.errors import Diagnostics
+
+    products, regions = _options(product, region)
+    diags = Diagnostics()
+    try:
+        folders, timings = _run(run_pdf, ROOT, products, regions, diags,
+                                written=lambda exc: "no PDF was written; every region folder is as it was")
+    finally:
+        _show_findings(diags)
+    for line in timing_lines(timings):
         print(line)
 
 

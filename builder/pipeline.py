@@ -51,10 +51,19 @@ class Dossier:
     tally: Tally | None = None   # how the (result, criterion) pairs ended
 
 
-def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
+def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
+          timings: list | None = None) -> list[Path]:
+    """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF."""
     project = Project(root)
+    diags = diags if diags is not None else Diagnostics()
     dossiers = prepare(project, products, regions, strict, diags)
     rendered = [render_dossier(project, dossier) for dossier in dossiers]
+    if timings is not None:
+        from .pdf.renditions import add_all   # pikepdf is imported only when PDFs are asked for
+
+        rendered, made = add_all([(r, d.profile, project.display(project.output / r.product / r.region))
+                                  for r, d in zip(rendered, dossiers)], diags)
+        timings.extend(made)
     with build_lock(project.output):
         return publish(project.output, rendered)
 
@@ -73,6 +82,13 @@ def prepare(project: Project, products=None, regions=None, strict: bool = False,
     _dedupe(diags)
     diags.raise_if_errors(strict=strict)
     return dossiers
+
+
+def region_profile(project: Project, region: str, diags: Diagnostics) -> RegionProfile:
+    """One region's profile on its own (invoke pdf, invoke sequence); its errors raise (exit 2)."""
+    profile, _ = load_profile(project.templates, region, diags)
+    diags.raise_if_errors()
+    return profile
 
 
 def _prepare_product(project, tree: SectionTree | None, rules, product: str, regions, diags) -> list[Dossier]:
