@@ -101,6 +101,22 @@ def pdf(c, product="", region=""):
         print(line)
 
 
+@task(help={"product": "built product (with its PDFs: invoke pdf)", "region": "fda, ema or nmpa",
+            "number": "4-digit sequence number: 0000, then one more than --previous",
+            "previous": "the earlier sequence folder, e.g. output/<product>/sequences/<region>/0000"})
+def sequence(c, product, region, number, previous=""):
+    """Write an eCTD v3.2.2 Module 3 sequence (PDF leaves, index.xml, index-md5.txt) from a built region."""
+    _sweep()
+    from builder.commands.sequence import NOT_INCLUDED, sequence as run_sequence
+
+    report = _run(run_sequence, ROOT, product, region, number, previous,
+                  written=lambda exc: "no sequence was written; earlier sequences are untouched")
+    done = ", ".join(f"{n} {op}" for op, n in report.counts.items() if n)
+    print(f"{report.folder.relative_to(ROOT)}: {done}; {report.unchanged} unchanged (not resubmitted); "
+          f"{report.seconds:.1f} s")
+    print(NOT_INCLUDED)
+
+
 @task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})
 def check(c, product="", region="", strict=False):
     """Check content without rendering: load, merge, validate, plan and cross-check; list every finding."""

@@ -28,6 +28,9 @@ def leaf_record(leaf, data: bytes, template: str) -> dict:
         "template": template,
         "sources": sorted({path for owner in owners if owner is not None for path in source_paths(owner)}),
     }
+    if getattr(leaf, "backbone", ()):  # the eCTD headings the leaf sits in, with their attributes
+        record["backbone"] = [{"element": element, **({"attributes": dict(attrs)} if attrs else {})}
+                              for element, attrs in leaf.backbone]
     if getattr(leaf, "extension", None) is not None:  # the eCTD backbone nests this leaf in a node-extension
         record["node_extension"] = {"id": leaf.extension.id, "title": leaf.extension.title}
     return record

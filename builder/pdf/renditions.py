@@ -119,5 +119,4 @@ def load_built(folder: Path, shown_as: str) -> RenderedDossier:
         files[path] = data
     if changed:
         raise DossierError(Category.ENVIRONMENT, changed)
-    manifest.pop("renditions", None)
     return RenderedDossier(manifest["product"], manifest["region"], files, manifest)
