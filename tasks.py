@@ -231,9 +231,17 @@ def trace(c, product, region, section):
 
 
 @task(help={"rows": "comma-separated row counts (default 100,1000,10000)", "columns": "cells per row",
-            "repeat": "runs per figure; the median is reported"})
-def bench(c, rows="100,1000,10000", columns=12, repeat=3):
-    """Benchmark large tables: our renderer against writing the same XML with lxml."""
+            "repeat": "runs per figure; the median is reported",
+            "pdf": "instead: PDF time per leaf and sequence time per example and region (minutes; a temp copy)",
+            "product": "with --pdf: product (default: all)", "region": "with --pdf: region (default: all)"})
+def bench(c, rows="100,1000,10000", columns=12, repeat=3, pdf=False, product="", region=""):
+    """Benchmark large tables (our renderer against lxml), or with --pdf the PDF and sequence times."""
+    if pdf:
+        from builder.commands import bench_publishing
+
+        products, regions = _options(product, region)
+        print(bench_publishing.format_report(_run(bench_publishing.run, products, regions)))
+        return
     from builder.commands.bench import format_report, parse_counts, run
 
     counts = _run(parse_counts, rows, columns, repeat)
