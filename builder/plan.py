@@ -80,7 +80,7 @@ def _attributes(spec, item, diags: Diagnostics) -> tuple:
     found = []
     for name, source in spec.attributes.items():
         if not hasattr(item, source):
-            diags.error("E2408", f"attribute {name} names '{source}', which {type(item).__name__} has no field for",
+            diags.error("E2409", f"attribute {name} names '{source}', which {type(item).__name__} has no field for",
                         spec.where("attributes"), spec.number)
         elif getattr(item, source):
             found.append((name, getattr(item, source)))
