@@ -94,7 +94,7 @@ def pdf(c, product="", region=""):
     diags = Diagnostics()
     try:
         folders, timings = _run(run_pdf, ROOT, products, regions, diags,
-                                written=lambda exc: "no PDF was written; every region folder is as it was")
+                                written=lambda exc: "nothing was written; every region folder is as it was")
     finally:
         _show_findings(diags)
     for line in timing_lines(timings):
@@ -110,7 +110,7 @@ def sequence(c, product, region, number, previous=""):
     from builder.commands.sequence import NOT_INCLUDED, sequence as run_sequence
 
     report = _run(run_sequence, ROOT, product, region, number, previous,
-                  written=lambda exc: "no sequence was written; earlier sequences are untouched")
+                  written=lambda exc: "nothing was written; earlier sequences are untouched")
     done = ", ".join(f"{n} {op}" for op, n in report.counts.items() if n)
     print(f"{report.folder.relative_to(ROOT)}: {done}; {report.unchanged} unchanged (not resubmitted); "
           f"{report.seconds:.1f} s")
