@@ -8,6 +8,7 @@ regional stylesheets are not made: the application folder's README.txt and the c
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import time
@@ -20,9 +21,9 @@ from ..pdf.renditions import load_built
 from ..pipeline import region_profile
 from ..plan import NAME
 from ..project import Project
-from ..publish import STAGING_PREFIX, build_lock, check_output, swap, _write
+from ..publish import STAGING_PREFIX, build_lock, check_output, swap
+from ..publish import _write as write_synced   # the build's own fsynced write, for the staged sequence
 from ..structure import load_tree
-from .. import sequence as _package  # noqa: F401  (the package docstring says what lives where)
 from ..sequence.backbone import DTD_FILE, DTD_HREF, DTD_MD5, EXTENSION, BackboneLeaf, element_order, index_xml, \
     leaf_id, validate
 from ..sequence.lifecycle import NUMBER, history, operations
@@ -65,7 +66,7 @@ def sequence(root: Path, product: str, region: str, number: str, previous: str =
     problems = validate(data, project.templates / DTD_SOURCE)
     if problems:  # a bug in the backbone writer, said as one
         raise environment_error("E4118", "index.xml does not validate against the ICH DTD: " + "; ".join(problems[:5]))
-    files = {"index.xml": data, "index-md5.txt": hashlib.md5(data).hexdigest().encode("ascii") + b"\n",
+    files = {"index.xml": data, "index-md5.txt": hashlib.md5(data).hexdigest().encode("ascii"),
              DTD_HREF: _dtd(project)}
     files |= {leaf.href: (folder / leaf.href).read_bytes() for leaf in chosen if leaf.href}
     target = application / number
@@ -152,10 +153,10 @@ def _dtd(project: Project) -> bytes:
 
 def _publish(target: Path, files: dict[str, bytes]) -> None:
     """Stage the whole sequence beside its place, then rename it in: never half a sequence."""
-    stage = target.with_name(f"{STAGING_PREFIX}{__import__('os').getpid()}-{target.name}")
+    stage = target.with_name(f"{STAGING_PREFIX}{os.getpid()}-{target.name}")
     try:
         for rel, data in sorted(files.items()):
-            _write(stage / rel, data)
+            write_synced(stage / rel, data)
         swap(stage, target)
     except OSError as exc:
         raise environment_error("E4002", f"cannot write the sequence: {exc.strerror or exc}; nothing was written",
