@@ -59,9 +59,9 @@ def _published(exc) -> str:
 
 
 @task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
-            "strict": "treat warnings as errors",
+            "strict": "treat warnings as errors", "pdf": "also make and verify a PDF beside every leaf (LibreOffice)",
             "jobs": "worker processes rendering (product, region) pairs (default 0: one per core; 1: serial)"})
-def build(c, product="", region="", strict=False, jobs=0):
+def build(c, product="", region="", strict=False, pdf=False, jobs=0):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
     _sweep()
     from builder.commands.report import built_folders
@@ -70,12 +70,52 @@ def build(c, product="", region="", strict=False, jobs=0):
 
     products, regions = _options(product, region)
     diags = Diagnostics()
+    timings = [] if pdf else None
     try:
-        folders = _run(run_build, ROOT, products, regions, strict, diags, int(jobs), written=_published)
+        folders = _run(run_build, ROOT, products, regions, strict, diags, int(jobs), timings, written=_published)
     finally:
         _show_findings(diags)
     for line in built_folders(ROOT, folders):
         print(line)
+    if timings:
+        from builder.commands.pdf import timing_lines
+
+        for line in timing_lines(timings):
+            print(line)
+
+
+@task(help={"product": "built product (default: every built one)", "region": "fda, ema, nmpa … (default: every built one)"})
+def pdf(c, product="", region=""):
+    """Make and verify a PDF beside every built leaf (one LibreOffice run per region); all or nothing."""
+    _sweep()
+    from builder.commands.pdf import pdf as run_pdf, timing_lines
+    from builder.errors import Diagnostics
+
+    products, regions = _options(product, region)
+    diags = Diagnostics()
+    try:
+        folders, timings = _run(run_pdf, ROOT, products, regions, diags,
+                                written=lambda exc: "nothing was written; every region folder is as it was")
+    finally:
+        _show_findings(diags)
+    for line in timing_lines(timings):
+        print(line)
+
+
+@task(help={"product": "built product (with its PDFs: invoke pdf)", "region": "fda, ema or nmpa",
+            "number": "4-digit sequence number: 0000, then one more than --previous",
+            "previous": "the earlier sequence folder, e.g. output/<product>/sequences/<region>/0000"})
+def sequence(c, product, region, number, previous=""):
+    """Write an eCTD v3.2.2 Module 3 sequence (PDF leaves, index.xml, index-md5.txt) from a built region."""
+    _sweep()
+    from builder.commands.sequence import NOT_INCLUDED, sequence as run_sequence
+
+    report = _run(run_sequence, ROOT, product, region, number, previous,
+                  written=lambda exc: "nothing was written; earlier sequences are untouched")
+    done = ", ".join(f"{n} {op}" for op, n in report.counts.items() if n)
+    print(f"{report.folder.relative_to(ROOT)}: {done}; {report.unchanged} unchanged (not resubmitted); "
+          f"{report.seconds:.1f} s")
+    print(NOT_INCLUDED)
 
 
 @task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})
@@ -257,9 +297,17 @@ def _line_number(line):
 
 
 @task(help={"rows": "comma-separated row counts (default 100,1000,10000)", "columns": "cells per row",
-            "repeat": "runs per figure; the median is reported"})
-def bench(c, rows="100,1000,10000", columns=12, repeat=3):
-    """Benchmark large tables: our renderer against writing the same XML with lxml."""
+            "repeat": "runs per figure; the median is reported",
+            "pdf": "instead: PDF time per leaf and sequence time per example and region (minutes; a temp copy)",
+            "product": "with --pdf: product (default: all)", "region": "with --pdf: region (default: all)"})
+def bench(c, rows="100,1000,10000", columns=12, repeat=3, pdf=False, product="", region=""):
+    """Benchmark large tables (our renderer against lxml), or with --pdf the PDF and sequence times."""
+    if pdf:
+        from builder.commands import bench_publishing
+
+        products, regions = _options(product, region)
+        print(bench_publishing.format_report(_run(bench_publishing.run, products, regions)))
+        return
     from builder.commands.bench import format_report, parse_counts, run
 
     counts = _run(parse_counts, rows, columns, repeat)

@@ -30,6 +30,9 @@ def leaf_record(leaf, data: bytes, template: str) -> dict:
     }
     if getattr(leaf, "reads", None) is not None:  # what the leaf read: `invoke impact` answers from this
         record["depends"] = leaf.reads.as_json()
+    if getattr(leaf, "backbone", ()):  # the eCTD headings the leaf sits in, with their attributes
+        record["backbone"] = [{"element": element, **({"attributes": dict(attrs)} if attrs else {})}
+                              for element, attrs in leaf.backbone]
     if getattr(leaf, "extension", None) is not None:  # the eCTD backbone nests this leaf in a node-extension
         record["node_extension"] = {"id": leaf.extension.id, "title": leaf.extension.title}
     return record

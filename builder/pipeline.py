@@ -61,12 +61,20 @@ class Dossier:
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
-          jobs: int | None = None) -> list[Path]:
+          jobs: int | None = None, timings: list | None = None) -> list[Path]:
+    """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF."""
     project = Project(root)
+    diags = diags if diags is not None else Diagnostics()
     dossiers = prepare(project, products, regions, strict, diags)
     with renderer(project, dossiers, jobs) as render_all:                    # render, on every core
         with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
             rendered = render_all(advance)
+    if timings is not None:
+        from .pdf.renditions import add_all   # pikepdf is imported only when PDFs are asked for
+
+        rendered, made = add_all([(r, d.profile, project.display(project.output / r.product / r.region))
+                                  for r, d in zip(rendered, dossiers)], diags)
+        timings.extend(made)
     with build_lock(project.output):
         folders = publish(project.output, rendered)
         project.cache.flush()
@@ -95,6 +103,13 @@ def prepare_all(project: Project, products=None, regions=None, diags: Diagnostic
         dossiers += _prepare_product(project, tree, rules, product, regions, diags)
     _dedupe(diags)
     return dossiers
+
+
+def region_profile(project: Project, region: str, diags: Diagnostics) -> RegionProfile:
+    """One region's profile on its own (invoke pdf, invoke sequence); its errors raise (exit 2)."""
+    profile, _ = load_profile(project.templates, region, diags)
+    diags.raise_if_errors()
+    return profile
 
 
 def _prepare_product(project, tree: SectionTree | None, rules, product: str, regions, diags) -> list[Dossier]:

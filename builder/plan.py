@@ -33,49 +33,66 @@ class Leaf:
     scope: Scope
     extension: Extension | None = None   # the node extension the leaf sits under (regional.py)
     reads: object = field(default=None, compare=False, repr=False)  # reads.LeafReads, recorded before rendering
+    backbone: tuple = ()                 # (element, ((attribute, value), …)) from the module down to the leaf
 
 
 def plan(tree: SectionTree, scope: Scope, diags: Diagnostics) -> tuple[Leaf, ...]:
     leaves: list[Leaf] = []
+    root = ((tree.root_element, ()),) if tree.root_element else ()
     for section in tree.sections:
-        _walk(section, tree.root_folder, scope, leaves, diags)
+        within = ((section.spec.within, ()),) if section.spec.within else ()
+        _walk(section, tree.root_folder, scope, leaves, diags, root + within)
     _check_paths(leaves, scope, diags)
     return tuple(leaves)
 
 
-def _walk(section: Section, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
+def _walk(section: Section, folder: str, scope: Scope, leaves: list, diags: Diagnostics, chain: tuple = ()) -> None:
     spec = section.spec
     if spec.repeat:
-        _repeat(section, folder, scope, leaves, diags)
+        _repeat(section, folder, scope, leaves, diags, chain)
         return
     here = _join(folder, spec.folder)
     if scope.owner is not None:
         here = here.replace("{item}", scope.owner.id)
+    own = chain + ((spec.element, ()),)
     if section.is_leaf:
-        _plan_leaf(spec, here, scope, leaves, diags)
+        _plan_leaf(spec, here, scope, leaves, diags, own)
     for child in section.children:
-        _walk(child, here, scope, leaves, diags)
+        _walk(child, here, scope, leaves, diags, own)
 
 
-def _repeat(section: Section, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
+def _repeat(section: Section, folder: str, scope: Scope, leaves: list, diags: Diagnostics, chain: tuple) -> None:
     """Plan the subtree once per item of the repeated list; `once` children once per parent."""
     spec = section.spec
     base = _join(folder, spec.folder)
     for item in scope.items(spec.repeat):
         inner = replace(scope, **{_scope_slot(spec.repeat): item})
+        own = chain + ((spec.element, _attributes(spec, item, diags)),)
         for child in section.children:
             if child.spec.once != "true":
-                _walk(child, base.replace("{item}", item.id), inner, leaves, diags)
+                _walk(child, base.replace("{item}", item.id), inner, leaves, diags, own)
     for child in section.children:
         if child.spec.once == "true":
-            _walk(child, base.replace("/{item}", ""), scope, leaves, diags)
+            _walk(child, base.replace("/{item}", ""), scope, leaves, diags, chain + ((spec.element, ()),))
+
+
+def _attributes(spec, item, diags: Diagnostics) -> tuple:
+    """The eCTD attributes of a repeated heading (substance, manufacturer …), from the item's fields."""
+    found = []
+    for name, source in spec.attributes.items():
+        if not hasattr(item, source):
+            diags.error("E2409", f"attribute {name} names '{source}', which {type(item).__name__} has no field for",
+                        spec.where("attributes"), spec.number)
+        elif getattr(item, source):
+            found.append((name, getattr(item, source)))
+    return tuple(found)
 
 
 def _scope_slot(repeat: str) -> str:
     return {"drug_substances": "substance", "drug_products": "product", "excipients": "excipient"}[repeat]
 
 
-def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics) -> None:
+def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics, chain: tuple = ()) -> None:
     rule = scope.modality.leaf(spec.number) if scope.modality is not None else None
     name = rule.kind if rule is not None and rule.kind else spec.kind
     kind = KINDS.get(name)
@@ -98,14 +115,14 @@ def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics
             path = f"{folder.replace('{item}', item.id)}/{spec.stem}-{item.id}.docx"
             own = (item.title, extension.title) if extension is not None else (title, heading)
             leaves.append(Leaf(spec.number, own[0], spec.element, path, spec.template, spec.kind, own[1],
-                               subject(inner), inner, extension))
+                               subject(inner), inner, extension, chain))
         present = bool(items)
     else:
         present = kind.present(scope, spec.number)
         if present:
             path = f"{folder}/{spec.stem}.docx"
             leaves.append(Leaf(spec.number, title, spec.element, path, spec.template, spec.kind, heading,
-                               subject(scope), scope))
+                               subject(scope), scope, backbone=chain))
     if not present and spec.required == "true":
         owner = scope.owner
         where = owner.at if owner is not None else None

@@ -42,6 +42,23 @@ class Naming(Node):
     max_path: str = field(WholeNumber(), True, "longest path below the region's output folder")
 
 
+FONT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 -]{0,62}$")
+PDF_VERSION = re.compile(r"^1\.[0-7]$")
+
+
+@dataclass(**M)
+class PdfRules(Node):
+    """What this authority accepts in a PDF rendition (regions.md §1, "Fonts and layout for PDF renditions")."""
+
+    version_min: str = field(Pattern(PDF_VERSION, "a PDF version such as 1.4"), True, "oldest PDF version accepted")
+    version_max: str = field(Pattern(PDF_VERSION, "a PDF version such as 1.7"), True, "newest PDF version accepted")
+    bookmarks_above_pages: str = field(WholeNumber(), False, "a leaf with more pages than this must have bookmarks "
+                                       "(FDA, NMPA: 5); absent: not checked")
+    font_substitutes: dict = field(MapOf(FONT_NAME, "a font name", Text()), False,
+                                   "East Asian font → the installed font accepted in its place (e.g. SimSun → Noto "
+                                   "Serif CJK); a rendition embedding the substitute is a warning (W4111), not an error")
+
+
 @dataclass(**M)
 class RoundingRule(Node):
     """How this authority rounds a result before comparing it with a limit (criteria-and-results.md §3)."""
@@ -79,6 +96,7 @@ class RegionProfile(Node):
                                      "per regional item, titled as the region titles it, documents under them)")
     rounding: RoundingRule | None = field(Record(RoundingRule), False, "how results are rounded against limits")
     naming: Naming = field(Record(Naming), True)
+    pdf: PdfRules = field(Record(PdfRules), True, "what a PDF rendition must be (invoke pdf)")
     postprocess: tuple = field(ListOf(Choice(*STEPS)), True, "post-processing steps, in order")
 
     def label(self, key: str) -> str:

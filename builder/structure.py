@@ -10,7 +10,9 @@ from pathlib import Path
 
 from .errors import Diagnostics
 from .model import M, Node
-from .schema import Choice, Raw, Slug, Text, bind_record, field
+import re
+
+from .schema import Choice, MapOf, Raw, Slug, Text, bind_record, field
 from .source import Value, load_file
 
 TREE_FILE = "common/structure-m4q-r1.yaml"
@@ -32,6 +34,10 @@ class SectionDef(Node):
     required: str = field(Choice("true", "false"), False)
     node_extensions: str = field(Choice("true", "false"), False, "true: where a region files this section's "
                                  "documents under node extensions (regional_structure), they are placed so (eCTD: 3.2.R)")
+    attributes: dict = field(MapOf(re.compile(r"^[a-z][a-z-]*$"), "an eCTD attribute name", Text()), False,
+                             "on a repeating heading: eCTD attribute → field of the repeated record that gives its "
+                             "value (3.2.S: substance, manufacturer)")
+    within: str = field(Text(), False, "on a top-level section: the backbone heading it sits in (m3-2-body-of-data)")
     children: Value = field(Raw())
 
 
@@ -51,6 +57,7 @@ class Section:
 class TreeFile(Node):
     tree: str = field(Text(), True)
     root_folder: str = field(Text(), True)
+    root_element: str = field(Text(), False, "the backbone element of the module (m3-quality)")
     sections: Value = field(Raw(), True)
 
 
@@ -60,6 +67,7 @@ class SectionTree:
     root_folder: str
     sections: tuple[Section, ...]
     source: object
+    root_element: str | None = None
 
 
 def load_tree(templates: Path, diags: Diagnostics) -> SectionTree | None:
@@ -68,7 +76,7 @@ def load_tree(templates: Path, diags: Diagnostics) -> SectionTree | None:
     if head is None:
         return None
     sections = _sections(head.sections, "sections", diags)
-    return SectionTree(head.tree, head.root_folder, sections, source)
+    return SectionTree(head.tree, head.root_folder, sections, source, head.root_element)
 
 
 def _sections(value: Value, path: str, diags: Diagnostics) -> tuple[Section, ...]:

@@ -57,15 +57,36 @@ def repo() -> Path:
     return REPO
 
 
-@pytest.fixture
-def soffice() -> str:
-    """LibreOffice's soffice: CI must have it (.ci/run installs it); elsewhere its tests are skipped."""
+def _soffice() -> str:
     found = shutil.which("soffice")
     if found is None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice is required in CI (apt-get install libreoffice-writer)")
         pytest.skip("LibreOffice not installed")
     return found
+
+
+@pytest.fixture
+def soffice() -> str:
+    """LibreOffice's soffice: CI must have it (.ci/run installs it); elsewhere its tests are skipped."""
+    return _soffice()
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """Both shipped examples built for every region with verified PDFs (invoke build --pdf), once per
+    session: the PDF and sequence tests share it (one LibreOffice run per region, a few minutes)."""
+    _soffice()
+    from builder.pipeline import build
+
+    root = tmp_path_factory.mktemp("published")
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    timings: list = []
+    build(root, timings=timings)
+    root.joinpath("timings.txt").write_text("\n".join(f"{t.product}/{t.region} {t.leaves} {t.convert_s:.1f} "
+                                                       f"{t.verify_s:.1f}" for t in timings))
+    return root
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> int:

@@ -112,8 +112,8 @@ EXPECTED_REPEAT = {
 NOT_REQUIRED_S_P = {"3.2.P.4.2", "3.2.P.4.3", "3.2.P.4.4", "3.2.P.4.5", "3.2.P.4.6"}
 
 LEAF_KEYS = {"number", "title", "element", "folder", "stem", "kind", "template", "docs", "per",
-             "required", "once", "node_extensions"}
-HEADING_KEYS = {"number", "title", "element", "folder", "repeat", "children"}
+             "required", "once", "node_extensions", "within"}
+HEADING_KEYS = {"number", "title", "element", "folder", "repeat", "children", "attributes", "within"}
 
 
 def _yaml():
@@ -193,6 +193,26 @@ def test_every_element_is_declared_in_dtd():
     missing = [e for e in elements if e not in models]
     assert not missing, f"elements not declared in the DTD: {missing}"
     assert len(elements) == len(set(elements)), "duplicate element names"
+
+
+def test_backbone_headings_and_attributes_are_the_dtds():
+    """The backbone's own headings (m3-quality, m3-2-body-of-data) and the attributes of repeating
+    headings (substance, manufacturer, product-name, dosageform, excipient) exist in the DTD, where stated."""
+    data = load_structure()
+    models = dtd_models()
+    assert models["ectd:ectd"].count(data["root_element"]) == 1
+    within = {n["number"]: n.get("within") for n in data["sections"]}
+    assert within == {"3.2.S": "m3-2-body-of-data", "3.2.P": "m3-2-body-of-data", "3.2.A": "m3-2-body-of-data",
+                      "3.2.R": "m3-2-body-of-data", "3.3": None}
+    assert "m3-2-body-of-data" in models[data["root_element"]]
+    text = DTD.read_bytes().decode("utf-8")
+    for node, _ in all_nodes():
+        for attribute in node.get("attributes") or {}:
+            declared = re.search(rf"<!ATTLIST\s+{re.escape(node['element'])}\s(.*?)>", text, re.S)
+            assert declared and re.search(rf"\s{re.escape(attribute)}\s", declared.group(1)), (node["number"], attribute)
+    assert {n["number"]: set(n.get("attributes") or {}) for n, _ in all_nodes() if n.get("repeat")} == {
+        "3.2.S": {"substance", "manufacturer"}, "3.2.P": {"product-name", "dosageform", "manufacturer"},
+        "3.2.P.4": {"excipient"}}
 
 
 def test_children_follow_dtd_content_model_order():

@@ -61,6 +61,11 @@ def test_every_task_has_working_help():
     (("new-product", "--id", "Zeno"), 2, "error E2801: --id: 'Zeno' is not an identifier"),
     (("bench", "--rows", "ten"), 2, "error E2306: --rows: 'ten' is not a whole number of at least 1"),
     (("build", "--product", "nosuch"), 4, "error E4005: no product 'nosuch'"),
+    (("pdf", "--product", "nosuch", "--region", "fda"), 4, "output/nosuch/fda: error E4100: not built"),
+    (("sequence", "--product", "examplinib", "--region", "fda", "--number", "12"), 2,
+     "error E2320: --number: sequence number '12' must be 4 digits"),
+    (("sequence", "--product", "examplinib", "--region", "fda", "--number", "0003"), 2,
+     "error E2322: --previous: sequence 0003 needs --previous"),
 ])
 def test_bad_option_values_are_diagnostics_with_the_documented_exit_code(args, code, message):
     before = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "content").rglob("*"))

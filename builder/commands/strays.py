@@ -16,10 +16,11 @@ import tempfile
 from pathlib import Path
 
 from ..ooxml.atomic import TMP_PREFIX
+from ..pdf.convert import PREFIX as PDF_PREFIX   # LibreOffice's inputs, outputs and private profile
 from ..publish import STAGING_PREFIX
 
 REVIEW_PREFIX = "cmc-review-"
-_PID = re.compile(r"^(?:\.staging-|\.tmp-|\.new-|cmc-review-)(\d+)-")
+_PID = re.compile(r"^(?:\.staging-|\.tmp-|\.new-|cmc-review-|cmc-pdf-)(\d+)-")
 
 
 def candidates(root: Path) -> list[Path]:
@@ -32,7 +33,8 @@ def candidates(root: Path) -> list[Path]:
     for folder in (root, root / "templates", *(root / "templates").glob("*"), root / "content"):
         if folder.is_dir():
             found += [p for p in folder.glob(f"{TMP_PREFIX}*")] + list(folder.glob(".new-*"))
-    found += [p for p in Path(tempfile.gettempdir()).glob(f"{REVIEW_PREFIX}*") if _owned(p)]
+    found += [p for prefix in (REVIEW_PREFIX, PDF_PREFIX) for p in Path(tempfile.gettempdir()).glob(f"{prefix}*")
+              if _owned(p)]
     return sorted(set(found))
 
 

@@ -51,7 +51,8 @@ def _check(root: Path, manifest_path: Path) -> list[Diagnostic]:
         return [Diagnostic("E5001", "manifest is missing (an incomplete or foreign folder)", _at(root, manifest_path))]
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        outputs = [_entry(item, "path", "sha256") for item in manifest["leaves"] + manifest.get("reports", [])]
+        outputs = [_entry(item, "path", "sha256") for item in manifest["leaves"] + manifest.get("reports", [])
+                   + manifest.get("renditions", [])]
         inputs = [_entry(item, "path", "sha256", "role") for item in manifest["inputs"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return [Diagnostic("E5001", f"manifest is unreadable or incomplete ({type(exc).__name__})", _at(root, manifest_path))]
