@@ -59,8 +59,9 @@ def _published(exc) -> str:
 
 
 @task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
-            "strict": "treat warnings as errors"})
-def build(c, product="", region="", strict=False):
+            "strict": "treat warnings as errors",
+            "force": "replace leaves edited by hand since the last build (see invoke harvest first)"})
+def build(c, product="", region="", strict=False, force=False):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
     _sweep()
     from builder.commands.report import built_folders
@@ -70,11 +71,21 @@ def build(c, product="", region="", strict=False):
     products, regions = _options(product, region)
     diags = Diagnostics()
     try:
-        folders = _run(run_build, ROOT, products, regions, strict, diags, written=_published)
+        folders = _run(run_build, ROOT, products, regions, strict, diags, force=force, written=_published)
     finally:
         _show_findings(diags)
     for line in built_folders(ROOT, folders):
         print(line)
+
+
+@task(help={"product": "product (default: every built one)", "region": "region (default: every built one)",
+            "markdown": "print Markdown (a table per leaf) instead of terminal text"})
+def harvest(c, product="", region="", markdown=False):
+    """Show what hand edits changed in built leaves (old → new text) and the YAML file:line of each value."""
+    from builder.commands.harvest import format_harvest, harvest as run_harvest
+
+    products, regions = _options(product, region)
+    print(format_harvest(_run(run_harvest, ROOT, products, regions), markdown))
 
 
 @task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})

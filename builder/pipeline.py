@@ -14,13 +14,16 @@ from .cmc.findings import Rules, as_json, findings, unused_justifications
 from .cmc.measure import measure
 from .cmc.pairs import Tally
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
+from .hand_edits import refuse_hand_edits
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
 from .modality import load_modality
 from . import modality_content
 from .model import Content
 from .ooxml.package import read_package, write_package
+from .ooxml.header import header_room
 from .ooxml.steps import STEPS, Finish, text_width
+from .page_header import header_name
 from .plan import Leaf, plan
 from .profile import RegionProfile, load_profile
 from .project import Project
@@ -51,11 +54,15 @@ class Dossier:
     tally: Tally | None = None   # how the (result, criterion) pairs ended
 
 
-def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None) -> list[Path]:
+def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
+          force: bool = False) -> list[Path]:
+    """Build and publish; a leaf edited by hand since the last build stops it (E5010) unless `force`."""
     project = Project(root)
     dossiers = prepare(project, products, regions, strict, diags)
     rendered = [render_dossier(project, dossier) for dossier in dossiers]
     with build_lock(project.output):
+        if not force:
+            refuse_hand_edits(root, [(d.product, d.region) for d in rendered])
         return publish(project.output, rendered)
 
 
@@ -174,9 +181,8 @@ def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
     templates: dict[str, TemplateFile] = {}
     files, records = {}, []
     for leaf in dossier.leaves:
-        template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
-                                                             dossier.profile.labels)
-        data = finish(render_leaf(dossier, leaf, template), dossier, leaf)
+        data = leaf_bytes(project, dossier, leaf, templates)
+        template = templates[leaf.template]
         files[leaf.path] = data
         records.append(leaf_record(leaf, data, template.display))
     inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
@@ -187,6 +193,13 @@ def render_dossier(project: Project, dossier: Dossier) -> RenderedDossier:
     return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports))
 
 
+def leaf_bytes(project: Project, dossier: Dossier, leaf: Leaf, templates: dict) -> bytes:
+    """One leaf's finished .docx, as the build writes it (`templates` caches the checked templates)."""
+    template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
+                                                         dossier.profile.labels)
+    return finish(render_leaf(dossier, leaf, template), dossier, leaf)
+
+
 def _template(project: Project, region: str, name: str, cache: dict, labels: dict) -> TemplateFile:
     template = find_template(project.templates, region, name)
     check_template(template, labels)
@@ -195,10 +208,14 @@ def _template(project: Project, region: str, name: str, cache: dict, labels: dic
 
 
 def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
-    blocks, problems = leaf_blocks(dossier.leaves, leaf, text_width(read_package(template.data)["word/document.xml"]))
+    parts = read_package(template.data)
+    width = text_width(parts["word/document.xml"])
+    blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    doc = {"product": dossier.content.product.name, "section": leaf.number, "title": leaf.title,
+    product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", header_room(parts, width),
+                          dossier.profile.layout)
+    doc = {"product": product, "section": leaf.number, "title": leaf.title,
            "heading": leaf.heading, "subject": leaf.subject}
     return render(template, doc, dossier.profile.labels, blocks, leaf.path)
 
@@ -233,7 +250,8 @@ def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
     east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
         if profile.east_asia else None
     info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia,
-                  profile.body_size_pt or "")
+                  profile.body_size_pt or "", int(profile.layout.keep_table_rows),
+                  int(profile.layout.space_after_table_pt) * 20)
     parts = read_package(data)
     for name in profile.postprocess:
         STEPS[name](parts, info)

@@ -52,7 +52,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "process-validation": ("handling.shipping", _NARRATIVE),
     "facility": ("@item", "@content.sites"),
 }
-ALWAYS = ("product.name",)  # every page header names the product
+ALWAYS = ("product.name", "product.short_name", "product.inn")  # every page header names the product
 
 
 def owner_path(scope) -> str:

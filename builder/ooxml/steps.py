@@ -12,6 +12,7 @@ from lxml import etree
 
 from .namespaces import CP_NS, DC_NS, DCTERMS_NS, W_NS, XSI_NS, clark
 from .blocks import FIRST_LIST_ID
+from . import layout
 
 W = W_NS
 NS = {"w": W}
@@ -29,6 +30,8 @@ class Finish:
     page_size: str
     east_asia: tuple[str, str, str] | None  # body font, heading font, language tag
     body_size_pt: str = ""  # body text size in points, when the region sets one
+    keep_table_rows: int = 0  # tables of at most this many rows stay on one page (layout.keep_table_rows)
+    table_space_twips: int = 0  # space after every table, in twentieths of a point
 
 
 def _q(tag: str) -> str:
@@ -170,10 +173,34 @@ def text_width(document_xml: bytes) -> int:
     return int(size.get(_q("w:w"))) - int(margins.get(_q("w:left"))) - int(margins.get(_q("w:right")))
 
 
+def keep_short_tables(parts: dict, finish: Finish) -> None:
+    """A short table moves whole to the next page instead of leaving a lone row (ooxml/layout.py)."""
+    root = _load(parts, "word/document.xml")
+    layout.keep_short_tables(root, finish.keep_table_rows)
+    _store(parts, "word/document.xml", root)
+
+
+def keep_captions_with_tables(parts: dict, finish: Finish) -> None:
+    """A table's caption never ends a page without the table under it."""
+    root = _load(parts, "word/document.xml")
+    layout.keep_captions_with_tables(root)
+    _store(parts, "word/document.xml", root)
+
+
+def space_after_tables(parts: dict, finish: Finish) -> None:
+    """What follows a table starts a little below it, never against its bottom border."""
+    root = _load(parts, "word/document.xml")
+    layout.space_after_tables(root, finish.table_space_twips)
+    _store(parts, "word/document.xml", root)
+
+
 STEPS = {
     "page_setup": page_setup,
     "east_asian_fonts": east_asian_fonts,
     "body_font_size": body_font_size,
     "list_numbering": list_numbering,
     "core_properties": core_properties,
+    "keep_short_tables": keep_short_tables,
+    "keep_captions_with_tables": keep_captions_with_tables,
+    "space_after_tables": space_after_tables,
 }
