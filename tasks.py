@@ -78,6 +78,20 @@ def build(c, product="", region="", strict=False, force=False):
         print(line)
 
 
+@task(help={"product": "product (default: all)", "region": "region (default: all)",
+            "pdf": "also make its PDF with LibreOffice (default: when soffice is installed)"})
+def draft(c, product="", region="", pdf=True):
+    """Write one review draft per region: every leaf in Module 3 order, a table of contents, and its PDF."""
+    _sweep()
+    from builder.commands.draft import draft as run_draft
+
+    products, regions = _options(product, region)
+    for made in _run(run_draft, ROOT, products, regions, pdf,
+                     written=lambda exc: "drafts written before the failure stay, each whole; builds are untouched"):
+        files = ", ".join(p.relative_to(ROOT).as_posix() for p in (made.docx, made.pdf) if p)
+        print(f"{made.product}/{made.region}: {made.leaves} leaves → {files}")
+
+
 @task(help={"product": "product (default: every built one)", "region": "region (default: every built one)",
             "markdown": "print Markdown (a table per leaf) instead of terminal text"})
 def harvest(c, product="", region="", markdown=False):
