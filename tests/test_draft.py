@@ -67,6 +67,9 @@ def test_the_draft_has_a_toc_field_sections_and_headers_of_each_leaf(drafted):
     assert len(headers) == made["fda"].leaves
     assert b"3.2.P.8.3" in parts.read(f"word/header{[l['number'] for l in _leaves(root, 'fda')].index('3.2.P.8.3') + 1}.xml")
     assert b"updateFields" in parts.read("word/settings.xml")
+    entries = [p.text.split("\t")[0] for p in docx.Document(made["fda"].docx).paragraphs if p.style.style_id == "TOC1"]
+    assert len(entries) == made["fda"].leaves == len(set(entries))  # 3.2.S.4.2 once per procedure, by its subject
+    assert any(e.startswith("3.2.S.4.2 Analytical Procedures — AP-S-001") for e in entries)
 
 
 def test_the_nmpa_draft_front_page_is_chinese_and_verify_accepts_the_draft(drafted):

@@ -108,3 +108,15 @@ def test_harvest_places_an_edited_specification_criterion(built):
     rel, line = where.split(":")[0], int(where.split(":")[1])
     assert criterion in (built / rel).read_text(encoding="utf-8").splitlines()[line - 1]
     assert "tests[" in edit.sources[0].path and test_name
+
+
+def test_harvest_points_a_narrative_list_item_at_its_line_in_the_block_scalar(built):
+    path = _leaf(built, "3.2.P.3.5")
+    document = docx.Document(path)
+    item = next(p for p in document.paragraphs if p.text.startswith("Stage 1"))
+    item.runs[-1].text = item.runs[-1].text.replace("the development", "the documented development")
+    document.save(path)
+    (edit,) = harvest(built, ["examplinib"], ["fda"])[0].edits
+    assert "documented development" in edit.after and edit.place == "paragraph (List Bullet)"
+    line = _line_of(built, "content/examplinib/fda.yaml", "- **Stage 1")
+    assert [s.where.rsplit(":", 1)[0] for s in edit.sources] == [f"content/examplinib/fda.yaml:{line}"]

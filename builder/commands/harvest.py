@@ -171,14 +171,14 @@ def _sources(before: str, after: str, context, tree: Value, rendered, root: Path
     """The rendered values whose text the changed line held, the ones the edit touched first, ranked
     by how well their record matches the cell's table, row and column; ties are all listed (up to 3)."""
     plain_before, plain_after = _plain(before), _plain(after)
-    held = [(p, v) for p, v in rendered if (text := _plain(v.data)) and _holds(plain_before, text)]
-    touched = [(p, v) for p, v in held if not _holds(plain_after, _plain(v.data))] or held
+    held = [(p, v, piece) for p, v in rendered if (piece := _held_piece(plain_before, v.data)) is not None]
+    touched = [h for h in held if _held_piece(plain_after, h[1].data) is None] or held
     if not touched:
         return ()
-    scored = sorted(((_score(p, tree, context, names), len(v.data), p, v) for p, v in touched),
+    scored = sorted(((_score(p, tree, context, names), len(v.data), p, v, piece) for p, v, piece in touched),
                     key=lambda s: (-s[0], -s[1]))
     best = [s for s in scored if s[:2] == scored[0][:2] or not context[0]][:3]  # a paragraph: the 3 longest
-    return tuple(Source(p, _label(trail(tree, p)), str(_line_of(v, plain_before, root))) for _, _, p, v in best)
+    return tuple(Source(p, _label(trail(tree, p)), str(_line_of(v, piece, root))) for _, _, p, v, piece in best)
 
 
 def _plain(text: str) -> str:
@@ -186,13 +186,40 @@ def _plain(text: str) -> str:
     return " ".join(_MARKS.sub("", text).split())
 
 
-def _holds(line: str, value: str) -> bool:
-    """The value is the line, or a whole paragraph, word or phrase of it."""
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_CITATION = re.compile(r"\[\[[^\[\]]+\]\]")
+
+
+def _held_piece(line: str, value: str) -> str | None:
+    """The raw first line of the part of `value` the document line shows: the value itself (a cell, a
+    word or phrase of the line), or one paragraph or list item of a narrative; None when none is."""
     if not line:
-        return False
-    if value == line or any(part.strip() and part.strip() in line for part in value.split("\n\n") if len(value) > 40):
-        return True
-    return re.search(rf"(?<![\w.]){re.escape(value)}(?![\w])", line) is not None
+        return None
+    plain = _plain(value)
+    if plain and (plain == line or re.search(rf"(?<![\w.]){re.escape(plain)}(?![\w])", line)):
+        return value.split("\n")[0]
+    if "\n" not in value.strip():
+        return None
+    for first, text in _pieces(value):
+        pattern = ".+?".join(re.escape(_plain(part)) for part in _CITATION.split(text))
+        if len(text) > 20 and re.fullmatch(pattern, line):
+            return first
+    return None
+
+
+def _pieces(value: str):
+    """(raw first line, text) of each paragraph and each list item of a narrative."""
+    first, text = None, []
+    for raw in value.split("\n") + [""]:
+        starts_item = _ITEM.match(raw)
+        if not raw.strip() or starts_item:
+            if text:
+                yield first, " ".join(text)
+            first, text = (raw, [_ITEM.sub("", raw).strip()]) if starts_item else (None, [])
+            continue
+        if first is None:
+            first = raw
+        text.append(raw.strip())
 
 
 def _score(path: str, tree: Value, context, names: dict) -> int:
@@ -233,19 +260,19 @@ def name_index(tree: Value) -> dict[str, set[str]]:
     return found
 
 
-def _line_of(value: Value, before: str, root: Path):
-    """A block scalar's line holding the paragraph (narrative), else the value's own position."""
+def _line_of(value: Value, piece: str, root: Path):
+    """Where the shown part of a value starts: for a narrative's paragraph or list item, the file line
+    holding its first line (inside the block scalar); else the value's own position."""
     origin = value.origin
-    if "\n" not in value.data or not origin.path:
+    if "\n" not in value.data.strip() or not origin.path or not piece.strip():
         return origin
     try:
         text = (root / origin.path).read_text(encoding="utf-8").splitlines()
     except OSError:
         return origin
-    probe = before[:40]
-    for offset, line in enumerate(text[origin.line - 1:], origin.line):
-        if probe and _plain(line.strip())[:20] and probe.startswith(_plain(line.strip())[:20]):
-            return type(origin)(origin.path, offset, len(line) - len(line.lstrip()) + 1)
+    for number, line in enumerate(text[origin.line - 1:], origin.line):
+        if line.strip() == piece.strip():
+            return type(origin)(origin.path, number, len(line) - len(line.lstrip()) + 1)
     return origin
 
 

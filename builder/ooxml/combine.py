@@ -166,8 +166,20 @@ def _mark_heading(children, index: int, state: _State):
             state.bookmark += 1
             para.find("w:pPr", NS).addnext(start)
             para.append(end)
-            return name, "".join(t.text or "" for t in para.iter(_w("t")))
+            return name, _text(para), _subject(para.getnext())
     return None
+
+
+def _text(para) -> str:
+    return "".join(t.text or "" for t in para.iter(_w("t")))
+
+
+def _subject(para) -> str:
+    """The leaf's subject line (the Subtitle under its heading): what tells apart leaves of one number."""
+    style = para.find("w:pPr/w:pStyle", NS) if para is not None and para.tag == _w("p") else None
+    if style is None or style.get(_w("val")) != "Subtitle":
+        return ""
+    return _text(para).rsplit(" — ", 1)[-1]
 
 
 def _own_headers(leaf: dict, index: int, sect, parts: dict, rels, types) -> None:
@@ -198,7 +210,7 @@ def _end_section(body, sect) -> None:
     ppr.append(copy.deepcopy(sect))
 
 
-def _front(front: Front, headings: list[tuple[str, str]]) -> list:
+def _front(front: Front, headings: list[tuple[str, str, str]]) -> list:
     """Title, note, the table-of-contents heading and the TOC field with its entries already filled in."""
     xml = [f'<w:p><w:pPr><w:pStyle w:val="Subtitle"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="32"/></w:rPr>'
            f'<w:t xml:space="preserve">{esc(front.title)}</w:t></w:r></w:p>',
@@ -208,7 +220,10 @@ def _front(front: Front, headings: list[tuple[str, str]]) -> list:
     begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r><w:r><w:instrText xml:space="preserve">'
              ' TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>')
     end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    for n, (name, text) in enumerate(headings):
+    repeated = {text for _, text, _ in headings if sum(1 for _, t, _ in headings if t == text) > 1}
+    for n, (name, text, subject) in enumerate(headings):
+        if text in repeated and subject:  # one entry per procedure, 3.2.R item, reference …
+            text = f"{text} — {subject if len(subject) <= 90 else subject[:89] + '…'}"
         entry = (f'<w:hyperlink w:anchor="{name}" w:history="1"><w:r><w:t xml:space="preserve">{esc(text)}</w:t></w:r>'
                  f'<w:r><w:tab/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
                  f'xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r><w:r><w:fldChar '
