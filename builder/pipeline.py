@@ -22,7 +22,7 @@ from . import modality_content
 from .model import Content
 from .ooxml.package import read_package, write_package
 from .ooxml.header import header_room
-from .ooxml.steps import STEPS, Finish, text_width
+from .ooxml.steps import STEPS, Finish, page_text_width, text_width
 from .page_header import header_name
 from .plan import Leaf, plan
 from .profile import RegionProfile, load_profile
@@ -213,8 +213,10 @@ def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
     blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", header_room(parts, width),
-                          dossier.profile.layout)
+    follows = "page_setup" in dossier.profile.postprocess
+    room = header_room(parts, page_text_width(parts["word/document.xml"], dossier.profile.page_size) if follows
+                       else width, follows)
+    product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout)
     doc = {"product": product, "section": leaf.number, "title": leaf.title,
            "heading": leaf.heading, "subject": leaf.subject}
     return render(template, doc, dossier.profile.labels, blocks, leaf.path)

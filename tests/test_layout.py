@@ -13,6 +13,7 @@ from lxml import etree
 from builder.ooxml import layout
 from builder.ooxml.header import HeaderRoom, header_room, text_ems
 from builder.ooxml.package import read_package
+from builder.ooxml.steps import page_text_width
 from builder.pipeline import build
 
 from conftest import REPO, edit, prepared_diagnostics
@@ -74,10 +75,16 @@ def test_a_caption_keeps_with_its_table_and_what_follows_a_table_is_spaced():
 
 
 def test_header_room_is_measured_from_the_templates_tab_stops():
-    portrait = header_room(read_package((REPO / "templates/common/specification.docx").read_bytes()), 9000)
-    landscape = header_room(read_package((REPO / "templates/common/stability-data.docx").read_bytes()), 9000)
+    def room(name, paper):
+        parts = read_package((REPO / f"templates/common/{name}.docx").read_bytes())
+        return header_room(parts, page_text_width(parts["word/document.xml"], paper))
+
+    portrait, landscape = room("specification", "A4"), room("stability-data", "A4")
     assert (portrait.width, portrait.first_stop, portrait.half_points) == (9525, 4762, 18)
     assert landscape.width > portrait.width
+    assert room("stability-data", "letter").width == 15840 - 1247 - 1134  # the stops follow the paper
+    parts = read_package((REPO / "templates/common/specification.docx").read_bytes())
+    assert header_room(parts, 5000, tabs_follow_page=False).width == 9525  # the template's own stop
     long_name = "Sulfamigene Examparvovec Suspension for Intravenous Infusion"
     assert not portrait.fits(long_name, "3.2.P.8.3 Stability Data")  # past the centre stop
     assert landscape.fits(long_name, "3.2.P.8.3 Stability Data")
@@ -141,3 +148,16 @@ def test_built_stability_tables_keep_short_tables_whole_and_captions_with_them(a
         after = table.getnext()
         if after.tag == f"{{{W}}}p":
             assert after.find("w:pPr/w:spacing", NS).get(f"{{{W}}}before") == "120"
+
+
+def _tab_stops(folder, leaves, number, kind=""):
+    root = etree.fromstring(_part(folder, leaves, number, "word/header1.xml", kind))
+    return {t.get(f"{{{W}}}val"): int(t.get(f"{{{W}}}pos")) for t in root.iterfind(".//w:tabs/w:tab", NS)
+            if t.get(f"{{{W}}}val") != "clear"}
+
+
+def test_on_us_letter_the_header_stops_move_to_the_margins(aav_fda):
+    folder, leaves = aav_fda
+    portrait, landscape = 12240 - 1247 - 1134, 15840 - 1247 - 1134  # Letter, less the templates' margins
+    assert _tab_stops(folder, leaves, "3.2.P.5.1") == {"center": portrait // 2, "right": portrait}
+    assert _tab_stops(folder, leaves, "3.2.P.8.3", "stability-data") == {"center": landscape // 2, "right": landscape}

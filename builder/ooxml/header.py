@@ -41,16 +41,20 @@ class HeaderRoom:
         return before_stop and (text_ems(left) + 1 + text_ems(right)) * em <= self.width
 
 
-def header_room(parts: dict, text_width: int) -> HeaderRoom:
-    """The room of the template's first header: its right tab stop, else the text width."""
+def header_room(parts: dict, text_width: int, tabs_follow_page: bool = True) -> HeaderRoom:
+    """The room of the template's first header with tab stops: its right stop and first stop; with
+    `tabs_follow_page` (the `page_setup` step moves them to the region's text width), that width and
+    its half."""
     width = first = 0
     for name in sorted(n for n in parts if n.startswith("word/header") and n.endswith(".xml")):
         root = etree.fromstring(parts[name], _PARSER)
-        stops = root.findall(".//w:tabs/w:tab", NS)
+        stops = [t for t in root.findall(".//w:tabs/w:tab", NS) if t.get(f"{{{W_NS}}}val") in ("center", "right", "left")]
         right = [_pos(t) for t in stops if t.get(f"{{{W_NS}}}val") == "right"]
         if right:
-            width = max(right)
-            first = min(_pos(t) for t in stops if t.get(f"{{{W_NS}}}val") in ("center", "right", "left"))
+            width, first = max(right), min(_pos(t) for t in stops)
+            if tabs_follow_page:
+                centre = any(t.get(f"{{{W_NS}}}val") == "center" for t in stops)
+                width, first = text_width, (text_width // 2 if centre else text_width)
             break
     return HeaderRoom(width or text_width, _header_size(parts.get("word/styles.xml")), first if first < width else 0)
 

@@ -48,7 +48,9 @@ def _store(parts, name, root) -> None:
 
 
 def page_setup(parts: dict, finish: Finish) -> None:
-    """Set every section's paper size, keeping its orientation (width > height when landscape)."""
+    """Set every section's paper size, keeping its orientation (width > height when landscape), and
+    move the header's and footer's centre and right tab stops to the new text width: on US Letter the
+    A4 template's right stop would end the header short of the margin (portrait) or past it (landscape)."""
     short, long = PAGE_SIZES[finish.page_size]
     root = _load(parts, "word/document.xml")
     for size in root.iter(_q("w:pgSz")):
@@ -56,6 +58,23 @@ def page_setup(parts: dict, finish: Finish) -> None:
         size.set(_q("w:w"), str(long if landscape else short))
         size.set(_q("w:h"), str(short if landscape else long))
     _store(parts, "word/document.xml", root)
+    width = text_width(parts["word/document.xml"])
+    for name in sorted(n for n in parts if re.fullmatch(r"word/(header|footer)\d*\.xml", n)):
+        if b"w:tab " in parts[name] or b"<w:tab w:" in parts[name]:
+            _tabs_to_width(parts, name, width)
+
+
+def _tabs_to_width(parts: dict, name: str, width: int) -> None:
+    root = _load(parts, name)
+    changed = False
+    for tab in root.iterfind(".//w:pPr/w:tabs/w:tab", NS):
+        kind = tab.get(_q("w:val"))
+        target = {"right": width, "center": width // 2}.get(kind)
+        if target is not None and tab.get(_q("w:pos")) != str(target):
+            tab.set(_q("w:pos"), str(target))
+            changed = True
+    if changed:
+        _store(parts, name, root)
 
 
 _HEADING_STYLES = {"Heading1", "Heading2", "Heading3", "Caption", "TableHeading", "Title"}
@@ -192,6 +211,15 @@ def space_after_tables(parts: dict, finish: Finish) -> None:
     root = _load(parts, "word/document.xml")
     layout.space_after_tables(root, finish.table_space_twips)
     _store(parts, "word/document.xml", root)
+
+
+def page_text_width(document_xml: bytes, page_size: str) -> int:
+    """The text width of the first section once `page_setup` has given it the region's paper size."""
+    root = etree.fromstring(document_xml, _PARSER)
+    size, margins = root.find(".//w:sectPr/w:pgSz", NS), root.find(".//w:sectPr/w:pgMar", NS)
+    short, long = PAGE_SIZES[page_size]
+    paper = long if size.get(_q("w:orient")) == "landscape" else short
+    return paper - int(margins.get(_q("w:left"))) - int(margins.get(_q("w:right")))
 
 
 STEPS = {
