@@ -60,8 +60,9 @@ def _published(exc) -> str:
 
 @task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
             "strict": "treat warnings as errors", "pdf": "also make and verify a PDF beside every leaf (LibreOffice)",
-            "jobs": "worker processes rendering (product, region) pairs (default 0: one per core; 1: serial)"})
-def build(c, product="", region="", strict=False, pdf=False, jobs=0):
+            "jobs": "worker processes rendering (product, region) pairs (default 0: one per core; 1: serial)",
+            "force": "replace leaves edited by hand since the last build (see invoke harvest first)"})
+def build(c, product="", region="", strict=False, pdf=False, jobs=0, force=False):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
     _sweep()
     from builder.commands.report import built_folders
@@ -72,7 +73,8 @@ def build(c, product="", region="", strict=False, pdf=False, jobs=0):
     diags = Diagnostics()
     timings = [] if pdf else None
     try:
-        folders = _run(run_build, ROOT, products, regions, strict, diags, int(jobs), timings, written=_published)
+        folders = _run(run_build, ROOT, products, regions, strict, diags, int(jobs), timings, force,
+                       written=_published)
     finally:
         _show_findings(diags)
     for line in built_folders(ROOT, folders):
@@ -116,6 +118,30 @@ def sequence(c, product, region, number, previous=""):
     print(f"{report.folder.relative_to(ROOT)}: {done}; {report.unchanged} unchanged (not resubmitted); "
           f"{report.seconds:.1f} s")
     print(NOT_INCLUDED)
+
+
+@task(help={"product": "product (default: all)", "region": "region (default: all)",
+            "pdf": "also make its PDF with LibreOffice (default: when soffice is installed)"})
+def draft(c, product="", region="", pdf=True):
+    """Write one review draft per region: every leaf in Module 3 order, a table of contents, and its PDF."""
+    _sweep()
+    from builder.commands.draft import draft as run_draft
+
+    products, regions = _options(product, region)
+    for made in _run(run_draft, ROOT, products, regions, pdf,
+                     written=lambda exc: "drafts written before the failure stay, each whole; builds are untouched"):
+        files = ", ".join(p.relative_to(ROOT).as_posix() for p in (made.docx, made.pdf) if p)
+        print(f"{made.product}/{made.region}: {made.leaves} leaves → {files}")
+
+
+@task(help={"product": "product (default: every built one)", "region": "region (default: every built one)",
+            "markdown": "print Markdown (a table per leaf) instead of terminal text"})
+def harvest(c, product="", region="", markdown=False):
+    """Show what hand edits changed in built leaves (old → new text) and the YAML file:line of each value."""
+    from builder.commands.harvest import format_harvest, harvest as run_harvest
+
+    products, regions = _options(product, region)
+    print(format_harvest(_run(run_harvest, ROOT, products, regions), markdown))
 
 
 @task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})

@@ -34,6 +34,8 @@ TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity
 class Product(Node):
     id: str = field(Slug(), True, "must equal the product folder name")
     name: str = field(Text(), True, "product name used in page headers")
+    short_name: str = field(Text(), False, "a shorter name the page header uses when the full name and the section "
+                            "title do not fit on one line (at most the profile's layout.short_name_max characters)")
     inn: str = field(Text(), True, "International Non-proprietary Name")
     modality: str = field(Slug(), True, "a modality profile in templates/modalities/: small-molecule, biologic, "
                           "aav-gene-therapy, autologous-cell-therapy, mrna-lnp, adc")

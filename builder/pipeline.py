@@ -15,6 +15,7 @@ from .cmc.findings import Rules, as_json, findings, unused_justifications
 from .cmc.measure import measure
 from .cmc.pairs import Tally
 from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
+from .hand_edits import refuse_hand_edits
 from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
 from .platform import refuse_description, with_platform
@@ -22,7 +23,9 @@ from .modality import load_modality
 from . import modality_content
 from .model import Content
 from .ooxml.package import read_package, write_package
-from .ooxml.steps import STEPS, Finish, text_width
+from .ooxml.header import header_room
+from .ooxml.steps import STEPS, Finish, page_text_width, text_width
+from .page_header import header_name
 from .plan import Leaf, plan
 from .parallel import renderer
 from .profile import RegionProfile, load_profile
@@ -61,8 +64,9 @@ class Dossier:
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
-          jobs: int | None = None, timings: list | None = None) -> list[Path]:
-    """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF."""
+          jobs: int | None = None, timings: list | None = None, force: bool = False) -> list[Path]:
+    """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF; a leaf
+    edited by hand since the last build stops it (E5010) unless `force`."""
     project = Project(root)
     diags = diags if diags is not None else Diagnostics()
     dossiers = prepare(project, products, regions, strict, diags)
@@ -76,6 +80,8 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
                                   for r, d in zip(rendered, dossiers)], diags)
         timings.extend(made)
     with build_lock(project.output):
+        if not force:
+            refuse_hand_edits(root, [(d.product, d.region) for d in rendered])
         folders = publish(project.output, rendered)
         project.cache.flush()
         return folders
@@ -227,9 +233,8 @@ def render_dossier(project: Project, dossier: Dossier, advance=None) -> Rendered
     templates: dict[str, TemplateFile] = {}
     files, records = {}, []
     for leaf in dossier.leaves:
-        template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
-                                                             dossier.profile.labels)
-        data = finish(render_leaf(dossier, leaf, template), dossier, leaf)
+        data = leaf_bytes(project, dossier, leaf, templates)
+        template = templates[leaf.template]
         files[leaf.path] = data
         records.append(leaf_record(leaf, data, template.display))
         if advance is not None:
@@ -242,6 +247,13 @@ def render_dossier(project: Project, dossier: Dossier, advance=None) -> Rendered
     return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports))
 
 
+def leaf_bytes(project: Project, dossier: Dossier, leaf: Leaf, templates: dict) -> bytes:
+    """One leaf's finished .docx, as the build writes it (`templates` caches the checked templates)."""
+    template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
+                                                         dossier.profile.labels)
+    return finish(render_leaf(dossier, leaf, template), dossier, leaf)
+
+
 def _template(project: Project, region: str, name: str, cache: dict, labels: dict) -> TemplateFile:
     template = find_template(project.templates, region, name)
     check_template(template, labels)
@@ -250,16 +262,23 @@ def _template(project: Project, region: str, name: str, cache: dict, labels: dic
 
 
 def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
-    blocks, problems = leaf_blocks(dossier.leaves, leaf, text_width(read_package(template.data)["word/document.xml"]))
+    parts = read_package(template.data)
+    width = text_width(parts["word/document.xml"])
+    blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    return render(template, leaf_doc(dossier.content, leaf), dossier.profile.labels, blocks, leaf.path)
+    follows = "page_setup" in dossier.profile.postprocess
+    room = header_room(parts, page_text_width(parts["word/document.xml"], dossier.profile.page_size) if follows
+                       else width, follows)
+    product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout)
+    return render(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
 
 
-def leaf_doc(content: Content, leaf: Leaf) -> dict:
-    """The `doc` header a template prints: the product name and the leaf's own titles."""
-    return {"product": content.product.name, "section": leaf.number, "title": leaf.title,
-            "heading": leaf.heading, "subject": leaf.subject}
+def leaf_doc(content: Content, leaf: Leaf, product: str | None = None) -> dict:
+    """The `doc` header a template prints: the product's name (as the header line has room for it) and
+    the leaf's own titles."""
+    return {"product": content.product.name if product is None else product, "section": leaf.number,
+            "title": leaf.title, "heading": leaf.heading, "subject": leaf.subject}
 
 
 def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
@@ -305,6 +324,8 @@ def leaf_header_reads(leaf: Leaf) -> None:
     leaf_doc(content, leaf)
     subject(leaf.scope)
     content.product.as_of
+    content.product.short_name  # the header names it (or the INN) where the full name has no room
+    content.product.inn
     item = leaf.scope.item
     if item is not None and getattr(item, "title", None) == leaf.title:
         item.title
@@ -316,7 +337,8 @@ def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
     east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
         if profile.east_asia else None
     info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia,
-                  profile.body_size_pt or "")
+                  profile.body_size_pt or "", int(profile.layout.keep_table_rows),
+                  int(profile.layout.space_after_table_pt) * 20)
     parts = read_package(data)
     for name in profile.postprocess:
         STEPS[name](parts, info)

@@ -72,6 +72,18 @@ class RoundingRule(Node):
 
 
 @dataclass(**M)
+class Layout(Node):
+    """How pages flow: short tables kept whole, space after tables, what the page header may name."""
+
+    keep_table_rows: str = field(WholeNumber(), True, "a table of at most this many rows (header included) is "
+                                 "kept on one page; a longer one never leaves its header or last row alone")
+    space_after_table_pt: str = field(WholeNumber(), True, "space between a table and what follows it, in points")
+    short_name_max: str = field(WholeNumber(), True, "longest product.short_name, in characters")
+    header_fallback: str = field(Choice("inn", "name"), True, "what the page header names when the product name "
+                                 "and section title do not fit and the product has no short_name: inn or name")
+
+
+@dataclass(**M)
 class RegionProfile(Node):
     id: str = field(Slug(), True)
     name: str = field(Text(), True)
@@ -98,6 +110,7 @@ class RegionProfile(Node):
     naming: Naming = field(Record(Naming), True)
     pdf: PdfRules = field(Record(PdfRules), True, "what a PDF rendition must be (invoke pdf)")
     postprocess: tuple = field(ListOf(Choice(*STEPS)), True, "post-processing steps, in order")
+    layout: Layout = field(Record(Layout), True, "how pages flow: tables kept together, the page header's name")
 
     def label(self, key: str) -> str:
         return self.labels[key]

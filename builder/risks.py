@@ -99,14 +99,14 @@ def load_scales(templates: Path, region: str | None, diags: Diagnostics) -> tupl
 def _check_scales(scales: Scales, diags: Diagnostics) -> None:
     for factor in scales.score:
         if scales.scale(factor) is None:
-            diags.error("E2320", f"the score multiplies {factor}, which has no scale", scales.where("score"), "score")
+            diags.error("E2330", f"the score multiplies {factor}, which has no scale", scales.where("score"), "score")
     maxima = [int(b.max) for b in scales.bands]
     if maxima != sorted(maxima) or not maxima or (all(scales.scale(f) for f in scales.score)
                                                   and maxima[-1] < scales.maximum):
-        diags.error("E2320", "bands must ascend and the last must reach the highest score", scales.where("bands"),
+        diags.error("E2330", "bands must ascend and the last must reach the highest score", scales.where("bands"),
                     "bands")
     if not any(b.id == scales.high for b in scales.bands):
-        diags.error("E2320", f"high: '{scales.high}' is not a band id", scales.where("high"), "high")
+        diags.error("E2330", f"high: '{scales.high}' is not a band id", scales.where("high"), "high")
 
 
 @dataclass(frozen=True)

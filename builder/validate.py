@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import references
 from .errors import Diagnostics
 from .model import Content
+from .page_header import check_short_name
 from .profile import RegionProfile
 from .schema import bind_record
 from .source import Value
@@ -21,4 +22,5 @@ def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagno
     if content is None or len(diags.errors) > failed:
         return None  # a record that failed to bind would make every reference to it look wrong
     references.check(content, product_id, profile, diags)
+    check_short_name(content.product, profile.layout, diags)
     return content if len(diags.errors) == failed else None

@@ -44,6 +44,11 @@ def docx_to_text(data: bytes) -> str:
         return f"[not a readable .docx: {type(exc).__name__}: {exc}]\n"
 
 
+def docx_lines(data: bytes) -> list[str]:
+    """One line per paragraph and per table cell (`[Style] text`, `| rRcC | text`), headers and footers last."""
+    return _lines(_parts(data))
+
+
 def _lines(parts: dict[str, bytes]) -> list[str]:
     document = _xml(parts, "word/document.xml")
     styles = _style_names(parts)

@@ -60,6 +60,7 @@ def _check(root: Path, manifest_path: Path) -> list[Diagnostic]:
     problems += [_compare(root, root / path, sha, "input") for path, sha, role in inputs
                  if role != "template" or (root / path).exists()]
     listed = {path for path, _ in outputs} | {"manifest.json"}
+    listed |= {d["path"] for d in manifest.get("drafts", []) if isinstance(d, dict) and isinstance(d.get("path"), str)}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if path.relative_to(folder).as_posix() not in listed:
             problems.append(Diagnostic("E5004", "extra file not listed in the manifest", _at(root, path)))

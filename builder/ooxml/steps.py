@@ -12,6 +12,7 @@ from lxml import etree
 
 from .namespaces import CP_NS, DC_NS, DCTERMS_NS, W_NS, XSI_NS, clark
 from .blocks import FIRST_LIST_ID
+from . import layout
 
 W = W_NS
 NS = {"w": W}
@@ -29,6 +30,8 @@ class Finish:
     page_size: str
     east_asia: tuple[str, str, str] | None  # body font, heading font, language tag
     body_size_pt: str = ""  # body text size in points, when the region sets one
+    keep_table_rows: int = 0  # tables of at most this many rows stay on one page (layout.keep_table_rows)
+    table_space_twips: int = 0  # space after every table, in twentieths of a point
 
 
 def _q(tag: str) -> str:
@@ -45,7 +48,9 @@ def _store(parts, name, root) -> None:
 
 
 def page_setup(parts: dict, finish: Finish) -> None:
-    """Set every section's paper size, keeping its orientation (width > height when landscape)."""
+    """Set every section's paper size, keeping its orientation (width > height when landscape), and
+    move the header's and footer's centre and right tab stops to the new text width: on US Letter the
+    A4 template's right stop would end the header short of the margin (portrait) or past it (landscape)."""
     short, long = PAGE_SIZES[finish.page_size]
     root = _load(parts, "word/document.xml")
     for size in root.iter(_q("w:pgSz")):
@@ -53,6 +58,23 @@ def page_setup(parts: dict, finish: Finish) -> None:
         size.set(_q("w:w"), str(long if landscape else short))
         size.set(_q("w:h"), str(short if landscape else long))
     _store(parts, "word/document.xml", root)
+    width = text_width(parts["word/document.xml"])
+    for name in sorted(n for n in parts if re.fullmatch(r"word/(header|footer)\d*\.xml", n)):
+        if b"w:tab " in parts[name] or b"<w:tab w:" in parts[name]:
+            _tabs_to_width(parts, name, width)
+
+
+def _tabs_to_width(parts: dict, name: str, width: int) -> None:
+    root = _load(parts, name)
+    changed = False
+    for tab in root.iterfind(".//w:pPr/w:tabs/w:tab", NS):
+        kind = tab.get(_q("w:val"))
+        target = {"right": width, "center": width // 2}.get(kind)
+        if target is not None and tab.get(_q("w:pos")) != str(target):
+            tab.set(_q("w:pos"), str(target))
+            changed = True
+    if changed:
+        _store(parts, name, root)
 
 
 _HEADING_STYLES = {"Heading1", "Heading2", "Heading3", "Caption", "TableHeading", "Title"}
@@ -170,10 +192,43 @@ def text_width(document_xml: bytes) -> int:
     return int(size.get(_q("w:w"))) - int(margins.get(_q("w:left"))) - int(margins.get(_q("w:right")))
 
 
+def keep_short_tables(parts: dict, finish: Finish) -> None:
+    """A short table moves whole to the next page instead of leaving a lone row (ooxml/layout.py)."""
+    root = _load(parts, "word/document.xml")
+    layout.keep_short_tables(root, finish.keep_table_rows)
+    _store(parts, "word/document.xml", root)
+
+
+def keep_captions_with_tables(parts: dict, finish: Finish) -> None:
+    """A table's caption never ends a page without the table under it."""
+    root = _load(parts, "word/document.xml")
+    layout.keep_captions_with_tables(root)
+    _store(parts, "word/document.xml", root)
+
+
+def space_after_tables(parts: dict, finish: Finish) -> None:
+    """What follows a table starts a little below it, never against its bottom border."""
+    root = _load(parts, "word/document.xml")
+    layout.space_after_tables(root, finish.table_space_twips)
+    _store(parts, "word/document.xml", root)
+
+
+def page_text_width(document_xml: bytes, page_size: str) -> int:
+    """The text width of the first section once `page_setup` has given it the region's paper size."""
+    root = etree.fromstring(document_xml, _PARSER)
+    size, margins = root.find(".//w:sectPr/w:pgSz", NS), root.find(".//w:sectPr/w:pgMar", NS)
+    short, long = PAGE_SIZES[page_size]
+    paper = long if size.get(_q("w:orient")) == "landscape" else short
+    return paper - int(margins.get(_q("w:left"))) - int(margins.get(_q("w:right")))
+
+
 STEPS = {
     "page_setup": page_setup,
     "east_asian_fonts": east_asian_fonts,
     "body_font_size": body_font_size,
     "list_numbering": list_numbering,
     "core_properties": core_properties,
+    "keep_short_tables": keep_short_tables,
+    "keep_captions_with_tables": keep_captions_with_tables,
+    "space_after_tables": space_after_tables,
 }
