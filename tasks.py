@@ -71,14 +71,16 @@ def build(c, product="", region="", strict=False, pdf=False, jobs=0, force=False
 
     products, regions = _options(product, region)
     diags = Diagnostics()
-    timings = [] if pdf else None
+    timings, reuse = ([] if pdf else None), []
     try:
-        folders = _run(run_build, ROOT, products, regions, strict, diags, int(jobs), timings, force,
+        folders = _run(run_build, ROOT, products, regions, strict, diags, int(jobs), timings, force, reuse,
                        written=_published)
     finally:
         _show_findings(diags)
     for line in built_folders(ROOT, folders):
         print(line)
+    rendered = sum(leaves - reused for _, _, leaves, reused in reuse)
+    print(f"{rendered} leaves rendered, {sum(r for *_, r in reuse)} unchanged since the last build reused")
     if timings:
         from builder.commands.pdf import timing_lines
 

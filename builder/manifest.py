@@ -15,7 +15,7 @@ from .publish import sha256
 LIBRARIES = ("docxtpl", "python-docx", "lxml", "ruamel.yaml", "jinja2", "markdown-it-py", "mdit-py-plugins")
 
 
-def leaf_record(leaf, data: bytes, template: str) -> dict:
+def leaf_record(leaf, data: bytes, template: str, fingerprint: str | None = None) -> dict:
     scope = leaf.scope
     owners = [scope.content.product, scope.substance, scope.product, scope.excipient, scope.item]
     record = {
@@ -28,6 +28,8 @@ def leaf_record(leaf, data: bytes, template: str) -> dict:
         "template": template,
         "sources": sorted({path for owner in owners if owner is not None for path in source_paths(owner)}),
     }
+    if fingerprint is not None:  # what the leaf was made from (incremental.py): the next build reuses it
+        record["fingerprint"] = fingerprint
     if getattr(leaf, "reads", None) is not None:  # what the leaf read: `invoke impact` answers from this
         record["depends"] = leaf.reads.as_json()
     if getattr(leaf, "backbone", ()):  # the eCTD headings the leaf sits in, with their attributes

@@ -27,6 +27,7 @@ from .ooxml.header import header_room
 from .ooxml.steps import STEPS, Finish, page_text_width, text_width
 from .page_header import header_name
 from .plan import Leaf, plan
+from .incremental import basis, fingerprint, previous, reusable, values_digest
 from .parallel import renderer
 from .profile import RegionProfile, load_profile
 from .progress import progress
@@ -64,7 +65,8 @@ class Dossier:
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
-          jobs: int | None = None, timings: list | None = None, force: bool = False) -> list[Path]:
+          jobs: int | None = None, timings: list | None = None, force: bool = False,
+          reuse: list | None = None) -> list[Path]:
     """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF; a leaf
     edited by hand since the last build stops it (E5010) unless `force`."""
     project = Project(root)
@@ -73,6 +75,8 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
     with renderer(project, dossiers, jobs) as render_all:                    # render, on every core
         with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
             rendered = render_all(advance)
+    if reuse is not None:  # (product, region, leaves, reused from the last build)
+        reuse.extend((r.product, r.region, len(d.leaves), len(r.reused)) for r, d in zip(rendered, dossiers))
     if timings is not None:
         from .pdf.renditions import add_all   # pikepdf is imported only when PDFs are asked for
 
@@ -231,12 +235,20 @@ def _raw_regions(core: Value) -> tuple[list, Origin]:
 def render_dossier(project: Project, dossier: Dossier, advance=None) -> RenderedDossier:
     """Render and post-process every leaf of one pair, in memory (`advance` is told of each leaf done)."""
     templates: dict[str, TemplateFile] = {}
-    files, records = {}, []
+    files, records, reused = {}, [], []
+    folder, shared = project.output / dossier.product / dossier.region, basis(dossier)
+    known = previous(folder)                                                 # the last build's fingerprints
     for leaf in dossier.leaves:
-        data = leaf_bytes(project, dossier, leaf, templates)
-        template = templates[leaf.template]
+        template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
+                                                             dossier.profile.labels)
+        wanted = fingerprint(shared, leaf, sha256(template.data))
+        data = reusable(folder, leaf.path, wanted, known)
+        if data is None:
+            data = leaf_bytes(project, dossier, leaf, templates)
+        else:
+            reused.append(leaf.path)
         files[leaf.path] = data
-        records.append(leaf_record(leaf, data, template.display))
+        records.append(leaf_record(leaf, data, template.display, wanted))
         if advance is not None:
             advance(f"{dossier.product}/{dossier.region}/{leaf.number}")
     inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
@@ -244,7 +256,8 @@ def render_dossier(project: Project, dossier: Dossier, advance=None) -> Rendered
     files["findings.json"] = canonical_json({"findings": as_json(list(dossier.findings)),
                                              "verdicts": dossier.tally.as_json() if dossier.tally else {}})
     reports = [{"path": "findings.json", "sha256": sha256(files["findings.json"])}]
-    return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports))
+    return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports),
+                           tuple(reused))
 
 
 def leaf_bytes(project: Project, dossier: Dossier, leaf: Leaf, templates: dict) -> bytes:
@@ -313,7 +326,8 @@ def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = No
                 if index is not None:
                     leaf_header_reads(leaf)
             texts[leaf.path] = units_of(leaf, blocks)
-            recorded.append(replace(leaf, reads=index.resolve(recorder)) if index is not None else leaf)
+            recorded.append(leaf if index is None else
+                            replace(leaf, reads=replace(index.resolve(recorder), digest=values_digest(recorder))))
     return tuple(recorded), texts
 
 

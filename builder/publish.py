@@ -28,6 +28,7 @@ class RenderedDossier:
     region: str
     files: dict[str, bytes]
     manifest: dict
+    reused: tuple = ()  # paths of the leaves taken unchanged from the last build (incremental.py)
 
 
 def sha256(data: bytes) -> str:

@@ -151,6 +151,7 @@ class LeafReads:
     lines: dict = field(default_factory=dict)      # file → frozenset of line numbers
     labels: frozenset = frozenset()
     fields: tuple = field(default=(), compare=False, repr=False)
+    digest: str = field(default="", compare=False)  # the values read, in order (incremental.values_digest)
 
     def as_json(self) -> dict:
         """The manifest's compact form: per record the fields shown (sorted), per file its lines as spans

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "examplinib"
 # One batch result in the example's drug product (a single-value edit for the incremental figure).
-EDIT = ("drug-product.yaml", "result: '99.6'", "result: '99.7'")
+EDIT = ("drug-product.yaml", "          assay: 100.4\n", "          assay: 100.5\n")
 
 
 def portfolio(folder: Path, products: int) -> Path:
