@@ -154,8 +154,9 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     core_sources = [*platform_sources, *core_sources]                                              # … on its platform
     if core is None:
         return None
+    platform_failed = len(diags.errors) > failed  # the overlay's own merge errors still let validation report
     merged = apply_overlay(core, overlay, diags) if overlay else core                              # merge
-    if profile is None or tree is None or len(diags.errors) > failed:
+    if profile is None or tree is None or platform_failed:
         return None
     content = validate(merged, product, profile, diags)                                            # validate
     if content is None:
