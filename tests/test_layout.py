@@ -102,7 +102,7 @@ def test_a_short_name_longer_than_the_profile_allows_is_an_error_at_its_line(tmp
 def _project(dest: Path) -> Path:
     for name in ("content", "templates"):
         shutil.copytree(REPO / name, dest / name,
-                        ignore=lambda d, names: [n for n in names if n != AAV] if Path(d) == REPO / "content" else [])
+                        ignore=lambda d, names: [n for n in names if n not in (AAV, "platforms")] if Path(d) == REPO / "content" else [])
     return dest
 
 
