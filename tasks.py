@@ -325,21 +325,30 @@ def _line_number(line):
 
 
 @task(help={"rows": "comma-separated row counts (default 100,1000,10000)", "columns": "cells per row",
-            "repeat": "runs per figure; the median is reported",
+            "repeat": "runs per figure; the median is reported (build figures: 5)",
+            "portfolio": "product counts of the portfolio figure (default 1,4,16)",
+            "tables": "only the large-table figures", "builds": "only the whole-build figures",
             "pdf": "instead: PDF time per leaf and sequence time per example and region (minutes; a temp copy)",
             "product": "with --pdf: product (default: all)", "region": "with --pdf: region (default: all)"})
-def bench(c, rows="100,1000,10000", columns=12, repeat=3, pdf=False, product="", region=""):
-    """Benchmark large tables (our renderer against lxml), or with --pdf the PDF and sequence times."""
+def bench(c, rows="100,1000,10000", columns=12, repeat=0, portfolio="1,4,16", tables=False, builds=False,
+          pdf=False, product="", region=""):
+    """Benchmark whole builds (vs a naive docxtpl loop, rebuilds, check, portfolios) and large tables."""
     if pdf:
         from builder.commands import bench_publishing
 
         products, regions = _options(product, region)
         print(bench_publishing.format_report(_run(bench_publishing.run, products, regions)))
         return
-    from builder.commands.bench import format_report, parse_counts, run
+    if not tables:
+        from builder.commands import bench_build
 
-    counts = _run(parse_counts, rows, columns, repeat)
-    print(format_report(_run(run, *counts)))
+        sizes = _run(bench_build.parse_sizes, portfolio)
+        print(bench_build.format_report(_run(bench_build.run, int(repeat) or 5, sizes)))
+    if not builds:
+        from builder.commands.bench import format_report, parse_counts, run
+
+        counts = _run(parse_counts, rows, columns, int(repeat) or 3)
+        print(format_report(_run(run, *counts)))
 
 
 @task(help={"seconds": "how long to fuzz the YAML loader (default 60)",

@@ -32,16 +32,27 @@ EXAMPLE = "examplinib"
 EDIT = ("drug-product.yaml", "          assay: 100.4\n", "          assay: 100.5\n")
 
 
-def portfolio(folder: Path, products: int) -> Path:
+def portfolio(folder: Path, products: int, name: str = "") -> Path:
     """A project with `products` copies of the example (ids examplinib, examplinib-2 …)."""
     from .scaffold import new_product
 
-    root = folder / f"portfolio-{products}"
+    root = folder / (name or f"portfolio-{products}")
     shutil.copytree(ROOT / "templates", root / "templates")
     shutil.copytree(ROOT / "content" / EXAMPLE, root / "content" / EXAMPLE)
     for number in range(2, products + 1):
         new_product(root, f"{EXAMPLE}-{number}", EXAMPLE)
     return root
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """`--portfolio 1,4,16` as numbers, or an option error (exit 2)."""
+    from ..errors import content_error
+
+    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and int(p) >= 1 for p in parts):
+        raise content_error("E2306", f"'{text}' is not a list of whole numbers of at least 1 (e.g. 1,4,16)", None,
+                            "--portfolio")
+    return tuple(int(p) for p in parts)
 
 
 def child(kind: str, root: str, jobs: int) -> dict:
@@ -140,7 +151,7 @@ def _env() -> dict:
 def run(repeat: int = 5, portfolios=(1, 4, 16), jobs: int = 0) -> dict:
     """Interleaved rounds of every kind; medians; the portfolio builds once each (they are long)."""
     with tempfile.TemporaryDirectory(prefix="cmc-bench-") as tmp:
-        root = portfolio(Path(tmp), 1)
+        root = portfolio(Path(tmp), 1, "ratios")
         kinds = ("cold", "cold-serial", "naive", "no-change", "one-value", "check")
         runs = {kind: [] for kind in kinds}
         _run("cold", root, 1)  # a first build, so the rebuild kinds have something to rebuild
