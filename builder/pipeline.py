@@ -173,7 +173,8 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
     leaves = plan(tree, scope, diags)                                                             # plan
     roots = [s.root for s in [*core_sources, *([overlay] if overlay else [])]]
-    leaves, texts = check_references(leaves, diags, ContentIndex(content, roots))                  # resolve, record
+    rooms = header_rooms(project, region, profile, leaves)
+    leaves, texts = check_references(leaves, diags, ContentIndex(content, roots), rooms)           # resolve, record
     modality_content.unrendered(content, leaves, diags)
     found, tally = findings(content, rules, profile, reading, modality, leaves, texts)             # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
@@ -281,11 +282,31 @@ def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
     blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    follows = "page_setup" in dossier.profile.postprocess
-    room = header_room(parts, page_text_width(parts["word/document.xml"], dossier.profile.page_size) if follows
-                       else width, follows)
+    room = template_header_room(parts, dossier.profile)
     product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout)
     return render(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
+
+
+def template_header_room(parts: dict, profile: RegionProfile):
+    """How much of the page-header line a template leaves for the product name, on the region's paper."""
+    width = text_width(parts["word/document.xml"])
+    follows = "page_setup" in profile.postprocess
+    return header_room(parts, page_text_width(parts["word/document.xml"], profile.page_size) if follows else width,
+                       follows)
+
+
+def header_rooms(project: Project, region: str, profile: RegionProfile, leaves) -> dict:
+    """Per template the leaves use, its header room: recording reads the header as rendering will
+    (the short name or INN only where the full name does not fit). A template that cannot be read
+    here gives no room figure; rendering then reports it."""
+    rooms = {}
+    for name in sorted({leaf.template for leaf in leaves}):
+        try:
+            rooms[name] = template_header_room(read_package(find_template(project.templates, region, name).data),
+                                               profile)
+        except DossierError:
+            continue
+    return rooms
 
 
 def leaf_doc(content: Content, leaf: Leaf, product: str | None = None) -> dict:
@@ -314,7 +335,8 @@ def _narrative_origin(leaf: Leaf) -> Origin | None:
     return owner.where(f"narrative.{leaf.number}") if owner is not None else None
 
 
-def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = None) -> tuple[tuple[Leaf, ...], dict]:
+def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = None,
+                     rooms: dict | None = None) -> tuple[tuple[Leaf, ...], dict]:
     """Resolve every cross-reference before anything renders, so `invoke check` reports them too. Return
     the leaves (with an `index`, each carrying what it reads, `reads.py`) and what each leaf prints
     (path → paragraphs and cells), which readiness and the risk checks read."""
@@ -325,22 +347,22 @@ def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = No
                 blocks, problems = leaf_blocks(leaves, leaf)
                 diags.items.extend(problems)
                 if index is not None:
-                    leaf_header_reads(leaf)
+                    leaf_header_reads(leaf, (rooms or {}).get(leaf.template))
             texts[leaf.path] = units_of(leaf, blocks)
             recorded.append(leaf if index is None else
                             replace(leaf, reads=replace(index.resolve(recorder), digest=values_digest(recorder))))
     return tuple(recorded), texts
 
 
-def leaf_header_reads(leaf: Leaf) -> None:
+def leaf_header_reads(leaf: Leaf, room=None) -> None:
     """Read, as rendering does, what a leaf shows outside its blocks: the header's product name and
     subject line, a per-item title, and the document date `finish` writes into its properties."""
     content = leaf.scope.content
     leaf_doc(content, leaf)
     subject(leaf.scope)
     content.product.as_of
-    content.product.short_name  # the header names it (or the INN) where the full name has no room
-    content.product.inn
+    if room is not None:  # the name the header prints: the short name or INN only where the full one has no room
+        header_name(content.product, f"{leaf.number} {leaf.title}", room, leaf.scope.profile.layout)
     item = leaf.scope.item
     if item is not None and getattr(item, "title", None) == leaf.title:
         item.title

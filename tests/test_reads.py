@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from builder.errors import Diagnostics
-from builder.pipeline import build, leaf_blocks, leaf_doc, prepare
+from builder.page_header import header_name
+from builder.pipeline import build, header_rooms, leaf_blocks, leaf_doc, prepare
 from builder.project import Project
 from builder.reads import LeafReads, parse_spans, recording, spans, split_path
 from builder.views import subject
@@ -32,12 +33,20 @@ def dossiers():
     return [*fda, *nmpa]
 
 
+_ROOMS: dict = {}
+
+
 def output(dossier, leaf):
     """Everything a leaf's document is made of that content can change: the header and the blocks
     (built as when recorded: caches keyed by a record's identity stand aside)."""
     with recording():
         blocks, _ = leaf_blocks(dossier.leaves, leaf)
-    return (tuple(leaf_doc(dossier.content, leaf).values()), subject(leaf.scope),
+    key = (dossier.product, dossier.region)
+    if key not in _ROOMS:
+        _ROOMS[key] = header_rooms(Project(REPO), dossier.region, dossier.profile, dossier.leaves)
+    name = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", _ROOMS[key][leaf.template],
+                       dossier.profile.layout)  # the name the page header prints, as rendering chooses it
+    return (tuple(leaf_doc(dossier.content, leaf, name).values()), subject(leaf.scope),
             dossier.content.product.as_of,  # `finish` writes it into the document's properties
             tuple(block.xml for block in blocks))
 
