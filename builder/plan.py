@@ -32,8 +32,8 @@ class Leaf:
     subject: str
     scope: Scope
     extension: Extension | None = None   # the node extension the leaf sits under (regional.py)
-    reads: object = field(default=None, compare=False, repr=False)  # reads.LeafReads, recorded before rendering
     backbone: tuple = ()                 # (element, ((attribute, value), …)) from the module down to the leaf
+    reads: object = field(default=None, compare=False, repr=False)  # reads.LeafReads, recorded before rendering
 
 
 def plan(tree: SectionTree, scope: Scope, diags: Diagnostics) -> tuple[Leaf, ...]:
