@@ -5,12 +5,15 @@ gate is the same: nothing renders unless every pair is clean. The pool is forked
 worker already holds the prepared dossiers and only an index crosses the process boundary; a worker
 renders one pair and sends back its files. Results come back in the pairs' order, so the published
 output and its manifests do not depend on which worker finished first. Where `fork` is not
-available, or one worker would do, the pairs render in this process as before.
+available, one worker would do, or the caller asks for none (`jobs=None`, the library default; the
+`invoke build` task asks for one per core), the pairs render in this process as before.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from .errors import DossierError
@@ -26,8 +29,10 @@ def available_cores() -> int:
 
 
 def worker_count(jobs: int | None, pairs: int) -> int:
-    """`jobs` workers (0 or None: one per core), never more than there are pairs."""
-    wanted = jobs if jobs and jobs > 0 else available_cores()
+    """`jobs` workers (0: one per core; None: this process only), never more than there are pairs."""
+    if jobs is None:
+        return 1
+    wanted = jobs if jobs > 0 else available_cores()
     return max(1, min(wanted, pairs))
 
 
@@ -44,15 +49,25 @@ def renderer(project, dossiers: list, jobs: int | None):
     global _PREPARED
     _PREPARED = (project, dossiers)
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            yield lambda advance: _collect(pool, dossiers, advance)
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield lambda advance: _collect(pool, project, dossiers, advance)
     finally:
         _PREPARED = None
 
 
-def _collect(pool, dossiers: list, advance) -> list:
+def _collect(pool, project, dossiers: list, advance) -> list:
+    """The pairs in order; a worker that died (killed, out of memory) is not waited for: its pairs and
+    the rest render here instead, so a build never hangs on a lost worker."""
+    from .pipeline import render_dossier
+
+    try:
+        results = list(pool.map(_render_one, range(len(dossiers))))
+    except BrokenProcessPool:
+        results = [None] * len(dossiers)
     rendered = []
-    for index, result in enumerate(pool.imap(_render_one, range(len(dossiers)))):
+    for index, result in enumerate(results):
+        if result is None:
+            result = render_dossier(project, dossiers[index])
         if isinstance(result, tuple):  # a DossierError in the worker, raised here as it would be serially
             category, diagnostics, total = result
             raise DossierError(category, diagnostics, total)

@@ -69,3 +69,22 @@ def _break(template: Path) -> None:
 
 def test_never_more_workers_than_pairs():
     assert worker_count(8, 3) == 3 and worker_count(1, 6) == 1 and worker_count(None, 1) == 1
+
+
+def test_a_worker_that_dies_does_not_hang_the_build(project, monkeypatch):
+    """A worker killed mid-render (out of memory, kill -9) is not waited for: its pairs render here."""
+    import builder.parallel
+
+    build(project, jobs=1)
+    serial = _files(project / "output")
+    shutil.rmtree(project / "output")
+    monkeypatch.setattr(builder.parallel, "_render_one", _die)
+    build(project, jobs=2)
+    assert _files(project / "output") == serial
+
+
+def _die(index):
+    """A worker's render that kills its process (module level: the pool names it by reference)."""
+    import os
+
+    os._exit(9)
