@@ -8,12 +8,9 @@ from textwrap import dedent
 
 import pytest
 
-from builder.errors import Diagnostics, DossierError
 from builder.model import STUDY_TYPES
-from builder.pipeline import prepare
-from builder.project import Project
 
-from conftest import REPO
+from conftest import REPO, edit, prepared_diagnostics as diagnostics
 
 CART, MRNA, ADC = "content/examcel/core/drug-product.yaml", "content/examvax/core/drug-product.yaml", \
     "content/examadc/core/drug-product.yaml"
@@ -32,24 +29,6 @@ def project(tmp_path):
             profile.write_text(profile.read_text().replace("[freeze-thaw, in-use]", "[in-use]"))
         return root
     return make
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> int:
-    """Replace `old` once; return the 1-based line where it was."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
-def diagnostics(root: Path, product: str, region: str = "fda") -> list:
-    diags = Diagnostics()
-    try:
-        prepare(Project(root), [product], [region], diags=diags)
-    except DossierError:
-        pass
-    return diags.items
 
 
 def only(found, code: str) -> list:
