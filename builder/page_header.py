@@ -1,4 +1,5 @@
-"""Which product name a leaf's page header prints, so the header stays one line.
+"""Which product name a leaf's page header prints, so the header stays one line, and what the
+header and document properties read (recorded with the leaf's other reads).
 
 The full `product.name` when it fits next to the section number and title (measured on the
 template's header line, `ooxml/header.py`); otherwise `product.short_name`; without one, the field the
@@ -6,7 +7,20 @@ region profile names in `layout.header_fallback` (the INN by default, or the ful
 """
 from __future__ import annotations
 
-from .ooxml.header import HeaderRoom
+from typing import TYPE_CHECKING
+
+from .errors import DossierError
+from .ooxml.header import HeaderRoom, header_room
+from .ooxml.package import read_package
+from .ooxml.steps import page_text_width, text_width
+from .render import find_template
+from .views import subject
+
+if TYPE_CHECKING:
+    from .model import Content
+    from .plan import Leaf
+    from .profile import RegionProfile
+    from .project import Project
 
 
 def header_name(product, section: str, room: HeaderRoom, layout) -> str:
@@ -24,3 +38,46 @@ def check_short_name(product, layout, diags) -> None:
     if product.short_name and len(product.short_name) > limit:
         diags.error("E2216", f"short_name is {len(product.short_name)} characters; the page header allows at most "
                     f"{limit} (layout.short_name_max)", product.where("short_name"), "product.short_name")
+
+
+def template_header_room(parts: dict, profile: RegionProfile):
+    """How much of the page-header line a template leaves for the product name, on the region's paper."""
+    width = text_width(parts["word/document.xml"])
+    follows = "page_setup" in profile.postprocess
+    return header_room(parts, page_text_width(parts["word/document.xml"], profile.page_size) if follows else width,
+                       follows)
+
+
+def header_rooms(project: Project, region: str, profile: RegionProfile, leaves) -> dict:
+    """Per template the leaves use, its header room: recording reads the header as rendering will
+    (the short name or INN only where the full name does not fit). A template that cannot be read
+    here gives no room figure; rendering then reports it."""
+    rooms = {}
+    for name in sorted({leaf.template for leaf in leaves}):
+        try:
+            rooms[name] = template_header_room(read_package(find_template(project.templates, region, name).data),
+                                               profile)
+        except DossierError:
+            continue
+    return rooms
+
+
+def leaf_doc(content: Content, leaf: Leaf, product: str | None = None) -> dict:
+    """The `doc` header a template prints: the product's name (as the header line has room for it) and
+    the leaf's own titles."""
+    return {"product": content.product.name if product is None else product, "section": leaf.number,
+            "title": leaf.title, "heading": leaf.heading, "subject": leaf.subject}
+
+
+def leaf_header_reads(leaf: Leaf, room=None) -> None:
+    """Read, as rendering does, what a leaf shows outside its blocks: the header's product name and
+    subject line, a per-item title, and the document date `finish` writes into its properties."""
+    content = leaf.scope.content
+    leaf_doc(content, leaf)
+    subject(leaf.scope)
+    content.product.as_of
+    if room is not None:  # the name the header prints: the short name or INN only where the full one has no room
+        header_name(content.product, f"{leaf.number} {leaf.title}", room, leaf.scope.profile.layout)
+    item = leaf.scope.item
+    if item is not None and getattr(item, "title", None) == leaf.title:
+        item.title

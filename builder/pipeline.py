@@ -23,9 +23,8 @@ from .modality import load_modality
 from . import modality_content
 from .model import Content
 from .ooxml.package import read_package, write_package
-from .ooxml.header import header_room
-from .ooxml.steps import STEPS, Finish, page_text_width, text_width
-from .page_header import header_name
+from .ooxml.steps import STEPS, Finish, text_width
+from .page_header import header_name, header_rooms, leaf_doc, leaf_header_reads, template_header_room
 from .plan import Leaf, plan
 from .incremental import basis, fingerprint, previous, reusable, values_digest
 from .parallel import renderer
@@ -44,7 +43,6 @@ from .views.links import Links
 from .provenance import owner_path
 from .leaf_text import units_of
 from .reads import ContentIndex, hooked, paused, recording
-from .views import subject
 
 
 @dataclass(frozen=True)
@@ -287,35 +285,6 @@ def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
     return render(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
 
 
-def template_header_room(parts: dict, profile: RegionProfile):
-    """How much of the page-header line a template leaves for the product name, on the region's paper."""
-    width = text_width(parts["word/document.xml"])
-    follows = "page_setup" in profile.postprocess
-    return header_room(parts, page_text_width(parts["word/document.xml"], profile.page_size) if follows else width,
-                       follows)
-
-
-def header_rooms(project: Project, region: str, profile: RegionProfile, leaves) -> dict:
-    """Per template the leaves use, its header room: recording reads the header as rendering will
-    (the short name or INN only where the full name does not fit). A template that cannot be read
-    here gives no room figure; rendering then reports it."""
-    rooms = {}
-    for name in sorted({leaf.template for leaf in leaves}):
-        try:
-            rooms[name] = template_header_room(read_package(find_template(project.templates, region, name).data),
-                                               profile)
-        except DossierError:
-            continue
-    return rooms
-
-
-def leaf_doc(content: Content, leaf: Leaf, product: str | None = None) -> dict:
-    """The `doc` header a template prints: the product's name (as the header line has room for it) and
-    the leaf's own titles."""
-    return {"product": content.product.name if product is None else product, "section": leaf.number,
-            "title": leaf.title, "heading": leaf.heading, "subject": leaf.subject}
-
-
 def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
     """The blocks of one leaf with its cross-references resolved, and a diagnostic per dangling one."""
     with paused():
@@ -352,20 +321,6 @@ def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = No
             recorded.append(leaf if index is None else
                             replace(leaf, reads=replace(index.resolve(recorder), digest=values_digest(recorder))))
     return tuple(recorded), texts
-
-
-def leaf_header_reads(leaf: Leaf, room=None) -> None:
-    """Read, as rendering does, what a leaf shows outside its blocks: the header's product name and
-    subject line, a per-item title, and the document date `finish` writes into its properties."""
-    content = leaf.scope.content
-    leaf_doc(content, leaf)
-    subject(leaf.scope)
-    content.product.as_of
-    if room is not None:  # the name the header prints: the short name or INN only where the full one has no room
-        header_name(content.product, f"{leaf.number} {leaf.title}", room, leaf.scope.profile.layout)
-    item = leaf.scope.item
-    if item is not None and getattr(item, "title", None) == leaf.title:
-        item.title
 
 
 def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
