@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from pathlib import Path
 
 import pytest
 from invoke import Exit
@@ -126,3 +127,23 @@ def test_leftovers_of_a_killed_task_are_listed_by_verify_and_swept_by_the_next_t
     assert sweep(tmp_path) == sorted(left) and not any(p.exists() for p in left) and live.is_dir()
     live.rmdir()
     assert verify(tmp_path)
+
+
+def test_scratch_in_the_temp_folder_is_swept_but_never_fails_another_projects_verify(tmp_path):
+    """A LibreOffice scratch folder a killed task left in /tmp names no project: every project's next
+    task sweeps it, no project's verify reports it (CI once failed 35 tests on one such folder)."""
+    import shutil
+    import tempfile
+
+    from builder.commands.strays import strays, sweep
+    from builder.commands.verify import verify
+    from builder.pipeline import build
+
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, tmp_path / name, ignore=only_example)
+    build(tmp_path, ["examplinib"], ["fda"])
+    scratch = Path(tempfile.mkdtemp(prefix="cmc-pdf-4194001-"))
+    (scratch / "in").mkdir()
+    assert scratch in strays(tmp_path) and scratch not in strays(tmp_path, temp=False)
+    assert verify(tmp_path)
+    assert scratch in sweep(tmp_path) and not scratch.exists()

@@ -4,7 +4,9 @@ Every task cleans up on any exit it sees (errors, Ctrl-C, SIGTERM); only a hard 
 something. Each leftover carries the id of the process that made it (`.staging-<pid>-…` in output/,
 `.tmp-<pid>-…` beside an atomically written file, `.new-<pid>-…` in content/, `cmc-review-<pid>-…`
 in the temp folder), so the next task removes exactly those whose process is gone and never touches
-the work of a task still running. `invoke verify` lists what is left.
+the work of a task still running. `invoke verify` lists what is left in the project; scratch in the
+shared temp folder names no project (another project's task may have left it), so it is swept, not
+reported against this one.
 """
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ REVIEW_PREFIX = "cmc-review-"
 _PID = re.compile(r"^(?:\.staging-|\.tmp-|\.new-|cmc-review-|cmc-pdf-)(\d+)-")
 
 
-def candidates(root: Path) -> list[Path]:
-    """Every leftover-shaped path of the project (and its review scratch folders), live or not."""
+def candidates(root: Path, temp: bool = True) -> list[Path]:
+    """Every leftover-shaped path of the project (and, with `temp`, the scratch folders in the temp
+    folder), live or not."""
     found = []
     output = root / "output"
     if output.is_dir() and not output.is_symlink():
@@ -33,14 +36,15 @@ def candidates(root: Path) -> list[Path]:
     for folder in (root, root / "templates", *(root / "templates").glob("*"), root / "content"):
         if folder.is_dir():
             found += [p for p in folder.glob(f"{TMP_PREFIX}*")] + list(folder.glob(".new-*"))
-    found += [p for prefix in (REVIEW_PREFIX, PDF_PREFIX) for p in Path(tempfile.gettempdir()).glob(f"{prefix}*")
-              if _owned(p)]
+    if temp:
+        found += [p for prefix in (REVIEW_PREFIX, PDF_PREFIX) for p in Path(tempfile.gettempdir()).glob(f"{prefix}*")
+                  if _owned(p)]
     return sorted(set(found))
 
 
-def strays(root: Path) -> list[Path]:
+def strays(root: Path, temp: bool = True) -> list[Path]:
     """The leftovers whose process is no longer running."""
-    return [p for p in candidates(root) if not _alive(p)]
+    return [p for p in candidates(root, temp) if not _alive(p)]
 
 
 def sweep(root: Path) -> list[Path]:

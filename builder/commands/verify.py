@@ -39,7 +39,7 @@ def verify(root: Path, products=None, regions=None) -> list[Path]:
     problems += [Diagnostic("E5005", "an interrupted build left this region moved aside; run invoke build to restore it",
                             _at(root, s)) for s in aside]
     problems += [Diagnostic("E5007", "left by an interrupted task (its process is gone); the next task removes it",
-                            _at(root, s)) for s in strays(root)]
+                            _at(root, s)) for s in strays(root, temp=False)]
     if problems:
         raise DossierError(Category.VERIFICATION, problems)
     return [folder / "manifest.json" for folder in folders]
