@@ -67,7 +67,7 @@ def build(c, product="", region="", strict=False, pdf=False, jobs=0, force=False
     _sweep()
     from builder.commands.report import built_folders
     from builder.errors import Diagnostics
-    from builder.pipeline import build as run_build
+    from builder.up_to_date import build as run_build   # the engine is imported only when something changed
 
     products, regions = _options(product, region)
     diags = Diagnostics()

@@ -27,6 +27,7 @@ from .ooxml.steps import STEPS, Finish, text_width
 from .page_header import header_name, header_rooms, leaf_doc, leaf_header_reads, template_header_room
 from .plan import Leaf, plan
 from .incremental import basis, fingerprint, previous, reusable, values_digest
+from .up_to_date import record, state_key, unchanged
 from .parallel import renderer
 from .profile import RegionProfile, load_profile
 from .progress import progress
@@ -64,11 +65,14 @@ class Dossier:
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
           jobs: int | None = None, timings: list | None = None, force: bool = False,
-          reuse: list | None = None) -> list[Path]:
+          reuse: list | None = None, key: str | None = None) -> list[Path]:
     """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF; a leaf
     edited by hand since the last build stops it (E5010) unless `force`."""
     project = Project(root)
     diags = diags if diags is not None else Diagnostics()
+    key = key or state_key(project)
+    if timings is None and (same := unchanged(project, products, regions, key, diags, strict, reuse)) is not None:
+        return same                                                          # nothing changed since the last build
     dossiers = prepare(project, products, regions, strict, diags)
     with renderer(project, dossiers, jobs) as render_all:                    # render, on every core
         with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
@@ -85,8 +89,14 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
         if not force:
             refuse_hand_edits(root, [(d.product, d.region) for d in rendered])
         folders = publish(project.output, rendered)
-        project.cache.flush()
+        try:  # the output is published: what follows only saves time next build, an interrupt skips it
+            project.cache.flush()
+            for dossier, made, folder in zip(dossiers, rendered, folders):
+                record(project, dossier, made, folder, key)
+        except KeyboardInterrupt:
+            pass
         return folders
+
 
 
 def prepare(project: Project, products=None, regions=None, strict: bool = False,
