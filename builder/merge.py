@@ -85,9 +85,13 @@ def _merge_records(base: Value, over: Value, name: str, path: str, diags: Diagno
     records = dict(zip(ids, base.data))
     order = ids
     first: dict[str, Value] = {}
+    placements: list[tuple[str, Value, str]] = []
     for item in over.data:
         rid = _id(item)
         where = f"{path}[{rid}]"
+        if "place" in item.data and not _is_removal(item):
+            placements.append((rid, item.data["place"], where))
+            item = Value({k: v for k, v in item.data.items() if k != "place"}, item.origin, item.overlay)
         if first.setdefault(rid, item) is not item:
             diags.error("E2107", f"the overlay states id '{rid}' twice (first at {first[rid].origin}); "
                         "state each record once", item.origin, where)
@@ -107,7 +111,32 @@ def _merge_records(base: Value, over: Value, name: str, path: str, diags: Diagno
         else:
             records[rid] = _mark(item, name)
             order.append(rid)
+    for rid, place, where in placements:
+        _place(order, rid, place, f"{where}.place", diags)
     return Value([records[rid] for rid in order], base.origin, base.overlay)
+
+
+def _place(order: list[str], rid: str, place: Value, where: str, diags: Diagnostics) -> None:
+    """Move `rid` before or after another record of the merged list (`place: {after: LT-25-60}`).
+
+    Without it an added record is appended, so a reviewer's order (long-term before accelerated, a
+    regional test beside the test it complements) could not be written. Placements apply in overlay
+    order, after every record is merged, so an anchor may be a core id or an id the overlay adds."""
+    sides = place.data if place.is_map else {}
+    if len(sides) != 1 or not set(sides) <= {"before", "after"} or not next(iter(sides.values())).is_text:
+        diags.error("E2109", "expected 'place: {before: <id>}' or 'place: {after: <id>}'", place.origin, where)
+        return
+    side, anchor_value = next(iter(sides.items()))
+    anchor = anchor_value.data
+    if rid not in order:
+        return  # a refused record (E2107) has nothing to place
+    if anchor == rid or anchor not in order:
+        known = ", ".join(i for i in order if i != rid)
+        diags.error("E2108", f"cannot place '{rid}' {side} '{anchor}': no other record of this list has that id "
+                    f"(ids: {known})", anchor_value.origin, f"{where}.{side}")
+        return
+    order.remove(rid)
+    order.insert(order.index(anchor) + (side == "after"), rid)
 
 
 def _is_removal(item: Value) -> bool:

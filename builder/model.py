@@ -183,6 +183,9 @@ class Stability(Node):
     studies: tuple = field(Records(StabilityStudy), True)
     storage_case: str = field(Choice(*STORAGE_CASES), False, "the ICH Q1E storage case of the labelled storage; "
                               "default: the case whose conditions (region profile) list a long-term study's condition")
+    study_order: str = field(Choice("by-type", "as-written"), False,
+                             "by-type (default): per batch, long-term before intermediate before accelerated "
+                             "(other study types keep their place); as-written: the merged order, placements included")
 
 
 @dataclass(**M)

@@ -82,3 +82,37 @@ def test_a_top_level_key_belongs_to_one_core_file():
 def test_a_record_id_is_not_an_overlay_replacement_but_other_keys_named_id_are():
     values, _ = merged("tests:\n  - id: water\n    procedure: USP <921>\n")
     assert values["tests[water].id"].overlay is None
+
+
+def _order(values):
+    return [p.split("]")[0][6:] for p in values if p.startswith("tests[") and p.endswith(".procedure")]
+
+
+def test_an_added_record_is_placed_before_or_after_an_id():
+    values, diags = merged("tests:\n  - id: pH\n    procedure: USP <791>\n    place: {before: water}\n")
+    assert not diags.items
+    assert _order(values) == ["assay", "pH", "water"]
+    assert not any(p.endswith(".place") or ".place." in p for p in values)
+    values, _ = merged("tests:\n  - id: pH\n    procedure: USP <791>\n    place: {after: assay}\n"
+                       "  - id: odour\n    procedure: visual\n    place: {after: pH}\n")
+    assert _order(values) == ["assay", "pH", "odour", "water"]
+
+
+def test_an_existing_record_can_be_moved_by_placement():
+    values, diags = merged("tests:\n  - id: water\n    place: {before: assay}\n")
+    assert not diags.items
+    assert _order(values) == ["water", "assay"]
+
+
+def test_placing_at_an_unknown_id_is_a_positioned_error():
+    _, diags = merged("tests:\n  - id: pH\n    procedure: USP <791>\n    place: {after: LT-25-60}\n")
+    [error] = diags.errors
+    assert error.code == "E2108"
+    assert "LT-25-60" in error.message and "assay" in error.message
+    assert (error.origin.line, error.origin.column) == (4, 20)  # the anchor id itself
+
+
+def test_a_malformed_placement_is_a_positioned_error():
+    _, diags = merged("tests:\n  - id: pH\n    procedure: USP <791>\n    place: {after: assay, before: water}\n")
+    assert [d.code for d in diags.errors] == ["E2109"]
+    assert diags.errors[0].origin.line == 4

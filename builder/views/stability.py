@@ -13,6 +13,30 @@ def study_type(scope, study) -> str:
     return scope.label(study.type.replace("-", "_"))
 
 
+Q1A_ORDER = ("long-term", "intermediate", "accelerated")
+
+
+def ordered_studies(stability) -> list:
+    """The studies in a reviewer's order, from each study's `type` and `batch` (never its id or text).
+
+    The ICH Q1A(R2) studies are grouped by batch (in the order their batches first appear) with
+    long-term before intermediate before accelerated, as written within a type; they fill the places
+    the Q1A(R2) studies held, so stress, in-use, freeze-thaw and shipping studies keep theirs. An
+    overlay's added long-term study so lands beside the core's, not after every accelerated one.
+    `study_order: as-written` keeps the merged order (an overlay's `place:` included)."""
+    studies = list(stability.studies)
+    if stability.study_order == "as-written":
+        return studies
+    slots = [i for i, s in enumerate(studies) if s.type in Q1A_ORDER]
+    batches: dict[str, int] = {}
+    for i in slots:
+        batches.setdefault(studies[i].batch, len(batches))
+    q1a = sorted((studies[i] for i in slots), key=lambda s: (batches[s.batch], Q1A_ORDER.index(s.type)))
+    for i, study in zip(slots, q1a):
+        studies[i] = study
+    return studies
+
+
 def _present(scope, number):
     return scope.owner.stability is not None
 
@@ -22,7 +46,7 @@ def _summary_blocks(scope, number, ctx: DocContext):
     batches = {b.id: b.number for b in scope.owner.batches}
     months = all((s.time_unit or "months") == "months" for s in stability.studies)
     rows = [[cell(batches.get(s.batch, s.batch)), cell(study_type(scope, s)), cell(s.condition), cell(s.container),
-             cell(_span(scope, s, months))] for s in stability.studies]
+             cell(_span(scope, s, months))] for s in ordered_studies(stability)]
     columns = labelled(scope, "batch", "study_type", "condition", "container", "timepoints" if months else "timepoints_any")
     statement = f"{scope.label(stability.period_label)}: {stability.period}. {scope.label('storage')}: {stability.storage}"
     return narrative_blocks(scope.narrative(number), ctx) + [
@@ -84,7 +108,7 @@ def _data_blocks(scope, number, ctx: DocContext):
     tests = {t.id: t for t in owner.specification.tests} if owner.specification else {}
     batches = {b.id: b.number for b in owner.batches}
     out = narrative_blocks(scope.narrative(number), ctx)
-    for study in owner.stability.studies:
+    for study in ordered_studies(owner.stability):
         points = study.timepoints
         header = [
             [cell(scope.label("test"), vmerge="restart"), cell(scope.label("acceptance_criterion"), vmerge="restart"),
