@@ -17,9 +17,13 @@ from ..errors import content_error
 from .trace import Trace, decimal, dumps, plain
 
 IG = "http://hl7.org/fhir/us/pq-cmc-fda/StructureDefinition/"
-PROFILES = {"Composition": IG + "pqcmc-specification-document", "PlanDefinition": IG + "pqcmc-quality-specification",
-            "DiagnosticReport": IG + "pqcmc-batch-analysis", "Observation": IG + "pqcmc-batch-analysis-result"}
-UCUM = {"%": "%", "mg": "mg", "g": "g", "mL": "mL", "µg": "ug", "ppm": "[ppm]", "cfu/g": "{CFU}/g"}
+# Profile ids as in the IG's FSH (qualitySpecification.fsh, BatchAnalysis.fsh, StabilityStudy.fsh). The IG
+# has one document Bundle profile per composition (e.g. cmc-ectd-document-sp4454 batch analyses,
+# cmc-ectd-document-sp7383 stability); this export keeps one Bundle per pair, so Bundle and
+# Composition claim no profile.
+PROFILES = {"PlanDefinition": IG + "pqcmc-quality-specification", "DiagnosticReport": IG + "pqcmc-batch-analysis",
+            "Stability": IG + "pqcmc-stability-study-interval-report", "Observation": IG + "pq-result-observation"}
+UCUM = {"%": "%", "mg": "mg", "g": "g", "mL": "mL", "µg": "ug", "ppm": "[ppm]", "CFU/g": "{CFU}/g", "µm": "um"}
 SECTIONS = {"drug_substances": "3.2.S.4.1", "drug_products": "3.2.P.5.1", "excipients": "3.2.P.4.1"}
 DATE = "2000-01-01"  # fixed: a date the content does not give must not make bytes vary
 
@@ -37,6 +41,8 @@ def export(dossier, diags=None) -> dict[str, bytes]:
         resources.append(_plan(section, owner, spec))
         for batch in _list(owner, "batches"):
             resources.extend(_batch(owner, spec, batch, diags))
+        for study in _list(_get(owner, "stability"), "studies"):
+            resources.extend(_study(spec, study, diags))
     composition = {"resourceType": "Composition", "id": "composition", "status": "final", "date": DATE,
                    "type": {"text": "eCTD specification and batch analyses"},
                    "title": f"{dossier.product} – {dossier.region} quality specifications",
@@ -72,7 +78,10 @@ def _fid(text: str) -> str:
 
 
 def _meta(resource: dict) -> dict:
-    return {**resource, "meta": {"profile": [PROFILES[resource["resourceType"]]]}}
+    """The resource with meta.profile naming its PQ/CMC profile (a report's `_kind` selects batch or stability)."""
+    body = {k: v for k, v in resource.items() if k != "_kind"}
+    profile = PROFILES.get(resource.get("_kind", resource["resourceType"]))
+    return {**body, "meta": {"profile": [profile]}} if profile else body
 
 
 def _specifications(tree):
@@ -109,29 +118,55 @@ def _plan(section: str, owner, spec) -> dict:
 
 
 def _batch(owner, spec, batch, diags) -> list[dict]:
-    units = {_text(t, "id"): _get(t, "result_unit") for t in _list(spec, "tests")}
-    bid = _text(batch, "id")
-    observations = []
+    """A batch's release results: one DiagnosticReport (pqcmc-batch-analysis) and an Observation per test."""
+    bid, subject = _text(batch, "id"), Src(_get(batch, "number") or _get(batch, "id"))
     results = _get(batch, "results")
-    for tid, result in (results.data.items() if results is not None and results.is_map else ()):
-        obs = {"resourceType": "Observation", "id": _fid(f"{bid}-{tid}"), "status": "final", "code": {"text": tid},
-               "subject": {"display": Src(_get(batch, "number") or _get(batch, "id"))}}
-        unit, number = units.get(tid), decimal(result.data)
-        if number is not None and unit is not None:
-            code = UCUM.get(unit.data)
-            obs["valueQuantity"] = {"value": Src(result, number), "unit": Src(unit)}
-            if code is not None:
-                obs["valueQuantity"].update(system="http://unitsofmeasure.org", code=code)
-            elif diags is not None:
-                diags.warning("W2952", f"unit '{unit.data}' has no known UCUM code; exported without one",
-                              unit.origin, f"{tid}.result_unit")
-        else:
-            obs["valueString"] = Src(result)
-        observations.append(obs)
-    report = {"resourceType": "DiagnosticReport", "id": _fid(f"batch-{bid}"), "status": "final",
-              "code": {"text": f"Batch analysis {bid}"},
-              "result": [{"reference": f"Observation/{o['id']}"} for o in observations]}
-    return [report, *observations]
+    observations = [_observation(_units(spec), f"{bid}-{tid}", tid, result, subject, diags)
+                    for tid, result in (results.data.items() if results is not None and results.is_map else ())]
+    return [_report(f"batch-{bid}", f"Batch analysis {bid}", "DiagnosticReport", observations), *observations]
+
+
+def _study(spec, study, diags) -> list[dict]:
+    """A stability study: per time point one DiagnosticReport (pqcmc-stability-study-interval-report)
+    with an Observation (pq-result-observation) per test."""
+    sid, subject = _text(study, "id"), Src(_get(study, "batch") or _get(study, "id"))
+    results = _get(study, "results")
+    series = list(results.data.items()) if results is not None and results.is_map else []
+    out = []
+    for index, point in enumerate(_list(study, "timepoints")):
+        observations = [_observation(_units(spec), f"{sid}-t{point.data}-{tid}", tid, values.data[index], subject, diags)
+                        for tid, values in series if values.is_list and index < len(values.data)]
+        report = _report(f"stab-{sid}-t{point.data}", f"Stability {sid}", "Stability", observations)
+        report["conclusion"] = Src(point, f"time point {point.data}")
+        out.extend([report, *observations])
+    return out
+
+
+def _units(spec) -> dict:
+    return {_text(t, "id"): _get(t, "result_unit") for t in _list(spec, "tests")}
+
+
+def _report(rid: str, text: str, kind: str, observations: list) -> dict:
+    return {"resourceType": "DiagnosticReport", "id": _fid(rid), "status": "final", "code": {"text": text},
+            "_kind": kind, "result": [{"reference": f"Observation/{o['id']}"} for o in observations]}
+
+
+def _observation(units: dict, oid: str, tid: str, result, subject: Src, diags) -> dict:
+    """One result: a Quantity (typed decimal, UCUM where known) when numeric with a unit, else text."""
+    obs = {"resourceType": "Observation", "id": _fid(oid), "status": "final", "code": {"text": tid},
+           "subject": {"display": subject}}
+    unit, number = units.get(tid), decimal(result.data) if result.is_text else None
+    if number is not None and unit is not None:
+        code = UCUM.get(unit.data)
+        obs["valueQuantity"] = {"value": Src(result, number), "unit": Src(unit)}
+        if code is not None:
+            obs["valueQuantity"].update(system="http://unitsofmeasure.org", code=code)
+        elif diags is not None:
+            diags.warning("W2952", f"unit '{unit.data}' has no known UCUM code; exported without one",
+                          unit.origin, f"{tid}.result_unit")
+    else:
+        obs["valueString"] = Src(result)
+    return obs
 
 
 def _resolve(node, pointer: str, trace: Trace):
