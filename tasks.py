@@ -182,6 +182,7 @@ def export(c, product, region, format="pqcmc"):
     from builder.errors import Diagnostics
     from builder.export import export as run_export
 
+    _sweep()
     diags = Diagnostics()
     try:
         written = _run(run_export, ROOT, product, region, format, diags)
