@@ -176,6 +176,22 @@ def explain(c, product, region, field=""):
         print(line)
 
 
+@task(help={"product": "product", "region": "region", "format": "export format: pqcmc (FHIR R5 PQ/CMC) or json"})
+def export(c, product, region, format="pqcmc"):
+    """Export the validated merged content as FHIR R5 PQ/CMC JSON or plain JSON, with a trace to file:line."""
+    from builder.errors import Diagnostics
+    from builder.export import export as run_export
+
+    _sweep()
+    diags = Diagnostics()
+    try:
+        written = _run(run_export, ROOT, product, region, format, diags)
+    finally:
+        _show_findings(diags)
+    for path in written:
+        print(path)
+
+
 @task(help={"id": "the new product's identifier (its folder name)", "source": "product to start from"})
 def new_product(c, id, source="examplinib"):
     """Start a product: copy an existing one to content/<id>/ and give it its own id; then edit the facts."""
