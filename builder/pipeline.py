@@ -130,7 +130,7 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
     if len(core_sources) < len(files) or len(diags.errors) > failed:
         _load_overlays_only(project, product, diags)
         return []  # the core's own errors are reported; checking the rest would only echo them
-    _unread_files(project, product, core, diags)
+    _unread_files(project, product, core, diags, {sheet.path for s in core_sources for sheet in s.sheets})
     shared, pairs = len(diags.items), []
     load = _memo(project, diags)
     for region in _targets(core, product, regions, project, diags):
@@ -186,9 +186,12 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
                    texts=texts)
 
 
-def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics) -> None:
-    """Nothing a writer saved is ignored in silence: stray files, and overlays for regions not listed."""
+def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics, sheets=frozenset()) -> None:
+    """Nothing a writer saved is ignored in silence: stray files (a sheet a study reads is not one),
+    and overlays for regions not listed."""
     for path, why in project.unread(product):
+        if project.display(path) in sheets:
+            continue
         diags.warning("W2020", why, Origin(project.display(path), 1, 1))
     listed, where = _raw_regions(core)
     names = [name for name, _ in listed]
