@@ -351,10 +351,10 @@ def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None
         diags.error("E2007", "content file is a link to a place outside content/; copy the file instead",
                     Origin(project.display(path), 1, 1))
         return None
-    return _guard(diags, _load_with_sheets, project, path)
+    return _guard(diags, load_with_sheets, project, path)
 
 
-def _load_with_sheets(project: Project, path: Path) -> SourceFile:
+def load_with_sheets(project: Project, path: Path) -> SourceFile:
     """Load a YAML file and read in the sheets its results name (builder/tabular/), which become inputs."""
     source = load_file(path, project.display(path), project.cache)
     spliced, sheets = splice_sheets(source, path.parent, project.display(path.parent))

@@ -94,3 +94,27 @@ def test_csv_text_in_numeric_column(tmp_path):
 def test_origin_prints_cell():
     assert str(Origin("a.xlsx", 7, 2, "Sheet!B7")) == "a.xlsx:Sheet!B7"
     assert str(Origin("a.yaml", 7, 2)) == "a.yaml:7:2"
+
+
+def _example_copy(tmp_path):
+    import shutil
+    from conftest import REPO, only_example
+
+    root = tmp_path / "repo"
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name, ignore=only_example if name == "content" else None)
+    return root
+
+
+def test_example_sheet_cells_show_in_explain_and_findings(tmp_path):
+    from builder.commands.explain import explain
+    from conftest import edit, prepared_diagnostics
+
+    root = _example_copy(tmp_path)
+    shown = explain(root, "examplinib", "fda", "drug_products[examplinib-fct].stability.studies[lt-f050p2409-bottle].results.assay")
+    assert shown[:2] == ["drug_products[examplinib-fct].stability.studies[lt-f050p2409-bottle].results.assay[0] = '100.4'",
+                         "    content/examplinib/core/stability-f050p2409.xlsx:Bottle 25C-60RH!B3"]
+    edit(root, "content/examplinib/core/drug-product.yaml", "numeric: [assay,", "numeric: [description, assay,")
+    found = [str(d) for d in prepared_diagnostics(root, "examplinib")]
+    assert any("stability-f050p2409.xlsx:Bottle 25C-60RH!B2: error E2960: description: 'Conforms'" in f
+               for f in found), found
