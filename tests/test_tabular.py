@@ -118,3 +118,34 @@ def test_example_sheet_cells_show_in_explain_and_findings(tmp_path):
     found = [str(d) for d in prepared_diagnostics(root, "examplinib")]
     assert any("stability-f050p2409.xlsx:Bottle 25C-60RH!B2: error E2960: description: 'Conforms'" in f
                for f in found), found
+
+
+def test_import_writes_the_sheet_values_as_yaml_and_keeps_the_rest(tmp_path):
+    from builder.commands.import_sheet import import_sheet
+    from builder.pipeline import load_with_sheets
+    from builder.project import Project
+    from builder.source import load_file
+
+    root = _example_copy(tmp_path)
+    yaml_path = root / "content/examplinib/core/drug-product.yaml"
+    before = yaml_path.read_text(encoding="utf-8")
+    sheet_values = load_with_sheets(Project(root), yaml_path).root
+    dry = import_sheet(root, "examplinib", "stability-f050p2409.xlsx")
+    assert dry == ["content/examplinib/core/drug-product.yaml: lt-f050p2409-bottle: 7 tests from "
+                   "stability-f050p2409.xlsx"]
+    assert yaml_path.read_text(encoding="utf-8") == before  # dry run by default
+    import_sheet(root, "examplinib", "stability-f050p2409.xlsx", write=True)
+    after = yaml_path.read_text(encoding="utf-8")
+    assert "deg-impurity-c: [0.10, 0.10, 0.11, 0.12, 0.12, 0.14, 0.15]" in after
+    assert "sheet: stability-f050p2409.xlsx" not in after and "# Results of this study come from" in after
+    import difflib
+    diff = [d for d in difflib.ndiff(before.splitlines(), after.splitlines()) if d[:1] in "+-"]
+    assert len([d for d in diff if d[0] == "+"]) == 7  # the seven result rows, nothing else
+    assert all(": [" in d or d[2:].strip().startswith(("sheet:", "tab:", "test_column:", "timepoints:", "numeric:"))
+               for d in diff)
+    typed = load_file(yaml_path, "content/examplinib/core/drug-product.yaml").root
+
+    def texts(root_value):
+        studies = root_value.data["drug_products"].data[0].data["stability"].data["studies"].data
+        return {k: [c.data for c in v.data] for k, v in studies[0].data["results"].data.items()}
+    assert texts(typed) == texts(sheet_values)
