@@ -149,3 +149,11 @@ def test_import_writes_the_sheet_values_as_yaml_and_keeps_the_rest(tmp_path):
         studies = root_value.data["drug_products"].data[0].data["stability"].data["studies"].data
         return {k: [c.data for c in v.data] for k, v in studies[0].data["results"].data.items()}
     assert texts(typed) == texts(sheet_values)
+
+
+def test_trace_shows_the_cell_a_stability_value_came_from(tmp_path):
+    from builder.commands.trace import trace
+
+    rows = trace(_example_copy(tmp_path), "examplinib", "fda", "3.2.P.8.3")
+    cells = {str(r.origin) for r in rows if r.value == "0.15" and "lt-f050p2409-bottle" in r.field}
+    assert "content/examplinib/core/stability-f050p2409.xlsx:Bottle 25C-60RH!H4" in cells, cells
