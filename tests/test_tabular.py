@@ -157,3 +157,28 @@ def test_trace_shows_the_cell_a_stability_value_came_from(tmp_path):
     rows = trace(_example_copy(tmp_path), "examplinib", "fda", "3.2.P.8.3")
     cells = {str(r.origin) for r in rows if r.value == "0.15" and "lt-f050p2409-bottle" in r.field}
     assert "content/examplinib/core/stability-f050p2409.xlsx:Bottle 25C-60RH!H4" in cells, cells
+
+
+def test_a_changed_cell_rebuilds_only_the_leaf_that_reads_it(tmp_path):
+    import hashlib
+    import json
+    import shutil
+
+    from builder.pipeline import build
+    from conftest import REPO
+
+    root = _example_copy(tmp_path)
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    first, second = [], []
+    build(root, ["examplinib"], ["fda"], reuse=first)
+    sheet = root / "content/examplinib/core/stability-f050p2409.xlsx"
+    book = openpyxl.load_workbook(sheet)
+    book.active["H4"] = 0.16
+    book.active["H4"].number_format = "0.00"
+    book.save(sheet)
+    build(root, ["examplinib"], ["fda"], reuse=second)
+    (_, _, leaves, reused), = second
+    assert reused == leaves - 1
+    manifest = json.loads((root / "output/examplinib/fda/manifest.json").read_text(encoding="utf-8"))
+    listed = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    assert listed["content/examplinib/core/stability-f050p2409.xlsx"] == hashlib.sha256(sheet.read_bytes()).hexdigest()
