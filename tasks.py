@@ -192,6 +192,18 @@ def export(c, product, region, format="pqcmc"):
         print(path)
 
 
+@task(name="import", help={"product": "product folder under content/",
+                           "sheet": "the .xlsx/.csv file a study's results name, e.g. stability-f050p2409.xlsx",
+                           "write": "apply the changes (default: dry run, print what would change)"})
+def import_(c, product, sheet, write=False):
+    """Carry a lab sheet's values into the YAML records that name it (dry run unless --write)."""
+    _sweep()
+    from builder.commands.import_sheet import import_sheet
+
+    for line in _run(import_sheet, ROOT, product, sheet, write):
+        print(("changed " if write else "would change ") + line)
+
+
 @task(help={"id": "the new product's identifier (its folder name)", "source": "product to start from"})
 def new_product(c, id, source="examplinib"):
     """Start a product: copy an existing one to content/<id>/ and give it its own id; then edit the facts."""

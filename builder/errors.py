@@ -22,13 +22,20 @@ class Category(IntEnum):
 
 @dataclass(frozen=True, order=True)
 class Origin:
-    """Where a value was written: a file and a 1-based line and column."""
+    """Where a value was written: a file and a 1-based line and column.
+
+    A value read from a workbook also names its `cell` (`Sheet!B7`); it prints as `file.xlsx:Sheet!B7`,
+    the way a lab finds it in Excel, while line/column (row/column) still order findings.
+    """
 
     path: str
     line: int = 0
     column: int = 0
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.path}:{self.cell}"
         if not self.line:
             return self.path
         return f"{self.path}:{self.line}:{self.column}"

@@ -36,6 +36,7 @@ from .publish import RenderedDossier, build_lock, canonical_json, publish, sha25
 from .render import TemplateFile, check_template, find_template, render
 from .scope import Scope
 from .source import SourceFile, Value, load_file
+from .tabular import splice_sheets
 from .structure import SectionTree, load_tree
 from .validate import validate
 from .views import KINDS
@@ -139,7 +140,7 @@ def _prepare_product(project, tree: SectionTree | None, rules, product: str, reg
     if len(core_sources) < len(files) or len(diags.errors) > failed:
         _load_overlays_only(project, product, diags)
         return []  # the core's own errors are reported; checking the rest would only echo them
-    _unread_files(project, product, core, diags)
+    _unread_files(project, product, core, diags, {sheet.path for s in core_sources for sheet in s.sheets})
     shared, pairs = len(diags.items), []
     load = _memo(project, diags)
     for region in _targets(core, product, regions, project, diags):
@@ -187,6 +188,7 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     found, tally = findings(content, rules, profile, reading, modality, leaves, texts)             # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
     sources = [(s, "content") for s in [*core_sources, *([overlay] if overlay else [])]]
+    sources += [(sheet, "content") for s, _ in list(sources) for sheet in s.sheets]
     sources += [(s, "profile") for s in profile_sources] + [(tree.source, "structure")]
     sources += [(s, "modality") for s in modality_sources]
     sources += [(s, "rules") for s in rules.sources]
@@ -194,9 +196,12 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
                    texts=texts)
 
 
-def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics) -> None:
-    """Nothing a writer saved is ignored in silence: stray files, and overlays for regions not listed."""
+def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics, sheets=frozenset()) -> None:
+    """Nothing a writer saved is ignored in silence: stray files (a sheet a study reads is not one),
+    and overlays for regions not listed."""
     for path, why in project.unread(product):
+        if project.display(path) in sheets:
+            continue
         diags.warning("W2020", why, Origin(project.display(path), 1, 1))
     listed, where = _raw_regions(core)
     names = [name for name, _ in listed]
@@ -356,7 +361,17 @@ def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None
         diags.error("E2007", "content file is a link to a place outside content/; copy the file instead",
                     Origin(project.display(path), 1, 1))
         return None
-    return _guard(diags, load_file, path, project.display(path), project.cache)
+    return _guard(diags, load_with_sheets, project, path)
+
+
+def load_with_sheets(project: Project, path: Path) -> SourceFile:
+    """Load a YAML file and read in the sheets its results name (builder/tabular/), which become inputs."""
+    source = load_file(path, project.display(path), project.cache)
+    spliced, sheets = splice_sheets(source, path.parent, project.display(path.parent))
+    if not sheets:
+        return source
+    empty = Value({}, Origin(source.path))
+    return replace(spliced, sheets=tuple(SourceFile(p, h, n, empty) for p, (h, n) in sorted(sheets.items())))
 
 
 def _memo(project: Project, diags: Diagnostics):

@@ -64,6 +64,7 @@ class SourceFile:
     sha256: str
     size: int
     root: Value
+    sheets: tuple["SourceFile", ...] = ()  # the CSV/.xlsx files its `results: {sheet: …}` read (tabular/)
 
 
 class _StringResolver(VersionedResolver):

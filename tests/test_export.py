@@ -67,7 +67,7 @@ def test_decimals_are_written_as_typed_with_ucum(pqcmc):
 
 def test_unit_without_ucum_code_is_a_warning(pqcmc):
     _, diags = pqcmc
-    assert any(w.code == "W2952" and "anhydrous" in w.message and w.origin.line for w in diags.warnings)
+    assert any(w.code == "W2972" and "anhydrous" in w.message and w.origin.line for w in diags.warnings)
 
 
 def test_every_traced_value_points_at_its_content(pqcmc, project):
@@ -110,7 +110,7 @@ def test_formats_are_a_registry():
 def test_unknown_format_is_a_positioned_error(project):
     with pytest.raises(DossierError) as exc:
         export(project, "examplinib", "fda", "xml")
-    assert exc.value.diagnostics[0].code == "E2951"
+    assert exc.value.diagnostics[0].code == "E2971"
 
 
 def test_invalid_content_is_refused_before_export(tmp_path):

@@ -113,4 +113,5 @@ def unused_justifications(found: list[Diagnostic], content) -> list[Diagnostic]:
 def as_json(found: list[Diagnostic]) -> list[dict]:
     return [{"code": f.code, "severity": f.severity, "message": f.message, "field": f.field,
              "file": f.origin.path if f.origin else "", "line": f.origin.line if f.origin else 0,
-             "column": f.origin.column if f.origin else 0} for f in found]
+             "column": f.origin.column if f.origin else 0,
+             **({"cell": f.origin.cell} if f.origin and f.origin.cell else {})} for f in found]

@@ -83,7 +83,8 @@ def _fields(dossiers: list[Dossier]):
 
 
 def _region_value(value) -> RegionValue:
-    return RegionValue(value.data, f"{value.origin.path}:{value.origin.line}", value.overlay is not None)
+    where = str(value.origin) if value.origin.cell else f"{value.origin.path}:{value.origin.line}"
+    return RegionValue(value.data, where, value.overlay is not None)
 
 
 def _sections(dossiers: list[Dossier]):

@@ -11,7 +11,8 @@ from ..errors import Category, Diagnostics, DossierError, content_error
 from ..merge import apply_overlay, combine_core
 from ..platform import with_platform
 from ..project import Project
-from ..source import Value, load_file
+from ..pipeline import load_with_sheets
+from ..source import Value
 
 
 def explain(root: Path, product: str, region: str, prefix: str = "") -> list[str]:
@@ -47,7 +48,7 @@ def _describe(path: str, value: Value) -> tuple[str, str]:
 
 def _load(project: Project, path: Path, diags: Diagnostics):
     try:
-        return load_file(path, project.display(path))
+        return load_with_sheets(project, path)  # a study's sheet cells explain as `file.xlsx:Sheet!B7`
     except DossierError as exc:
         if exc.category != Category.CONTENT:
             raise

@@ -18,7 +18,7 @@ FORMATS = {"json": model_json.export, "pqcmc": pqcmc.export}
 def export(root: Path, product: str, region: str, fmt: str, diags=None) -> list[Path]:
     """Validate the pair, run the named exporter and write its files atomically under output/."""
     if fmt not in FORMATS:
-        raise content_error("E2951", f"unknown export format '{fmt}' (known: {', '.join(sorted(FORMATS))})",
+        raise content_error("E2971", f"unknown export format '{fmt}' (known: {', '.join(sorted(FORMATS))})",
                             None, "--format")
     project = Project(root)
     dossier = prepare(project, [product], [region], False, diags)[0]

@@ -68,7 +68,7 @@ def _validate(data: dict, trace: Trace) -> None:
         first = exc.errors()[0]
         pointer = "/" + "/".join(str(p) for p in first["loc"])
         where = trace.entries.get(pointer)
-        raise content_error("E2953", f"the PQ/CMC bundle is not valid FHIR R5 at {pointer}: {first['msg']}"
+        raise content_error("E2973", f"the PQ/CMC bundle is not valid FHIR R5 at {pointer}: {first['msg']}"
                             + (f" (value from {where})" if where else ""), None, pointer) from None
 
 
@@ -162,7 +162,7 @@ def _observation(units: dict, oid: str, tid: str, result, subject: Src, diags) -
         if code is not None:
             obs["valueQuantity"].update(system="http://unitsofmeasure.org", code=code)
         elif diags is not None:
-            diags.warning("W2952", f"unit '{unit.data}' has no known UCUM code; exported without one",
+            diags.warning("W2972", f"unit '{unit.data}' has no known UCUM code; exported without one",
                           unit.origin, f"{tid}.result_unit")
     else:
         obs["valueString"] = Src(result)
