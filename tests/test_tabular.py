@@ -182,3 +182,25 @@ def test_a_changed_cell_rebuilds_only_the_leaf_that_reads_it(tmp_path):
     manifest = json.loads((root / "output/examplinib/fda/manifest.json").read_text(encoding="utf-8"))
     listed = {i["path"]: i["sha256"] for i in manifest["inputs"]}
     assert listed["content/examplinib/core/stability-f050p2409.xlsx"] == hashlib.sha256(sheet.read_bytes()).hexdigest()
+
+
+def test_building_after_import_gives_the_same_documents_as_building_from_the_sheet(tmp_path):
+    """The round trip the issue asks for: sheet → build, and sheet → import → YAML → build, byte for byte
+    (the documents; findings.json and the manifest name the sheet's cells or the YAML's lines)."""
+    import hashlib
+    import shutil
+
+    from builder.commands.import_sheet import import_sheet
+    from builder.pipeline import build
+
+    def documents(root):
+        build(root, ["examplinib"], ["fda"], jobs=1)
+        out = root / "output/examplinib/fda"
+        return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*.docx")}
+
+    root = _example_copy(tmp_path)
+    from_sheet = documents(root)
+    import_sheet(root, "examplinib", "stability-f050p2409.xlsx", write=True)
+    shutil.rmtree(root / "output")  # a cold build: nothing reused from the sheet's build
+    assert "sheet: stability-f050p2409.xlsx" not in (root / "content/examplinib/core/drug-product.yaml").read_text()
+    assert documents(root) == from_sheet and len(from_sheet) > 50
