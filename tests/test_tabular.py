@@ -204,3 +204,21 @@ def test_building_after_import_gives_the_same_documents_as_building_from_the_she
     shutil.rmtree(root / "output")  # a cold build: nothing reused from the sheet's build
     assert "sheet: stability-f050p2409.xlsx" not in (root / "content/examplinib/core/drug-product.yaml").read_text()
     assert documents(root) == from_sheet and len(from_sheet) > 50
+
+
+def test_review_names_the_cell_a_changed_sheet_value_came_from(tmp_path, monkeypatch):
+    """git cannot blame inside a workbook: the summary names the cell and the workbook's last change."""
+    from builder.commands.review import review
+    from test_review import make_repo
+
+    root = make_repo(tmp_path / "repo")
+    sheet = root / "content/examplinib/core/stability-f050p2409.xlsx"
+    book = openpyxl.load_workbook(sheet)
+    book.active["H4"] = 0.16
+    book.active["H4"].number_format = "0.00"
+    book.save(sheet)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    review(root, "HEAD", None, regions=["fda"])
+    summary = (root / "output/review/summary.md").read_text(encoding="utf-8")
+    line = next(s for s in summary.splitlines() if "0.16" in s)
+    assert "stability-f050p2409.xlsx:Bottle 25C-60RH!H4, uncommitted" in line, line

@@ -131,6 +131,11 @@ class History:
     def removed(self, display: str) -> Attribution:
         """Who removed something from a file: the newest commit after the base, up to the head, that
         changed the file; for the working tree, "uncommitted" when the file differs from HEAD."""
+        return self.file_changed(display)
+
+    def file_changed(self, display: str) -> Attribution:
+        """The newest commit after the base, up to the head, that changed the file (a workbook, whose
+        lines git cannot blame, or a file something was removed from); "uncommitted" as for removed."""
         path = repo_path(self.root, display)
         if self.head.commit is None and git(self.root, "diff", "--quiet", "HEAD", "--", path, check=False) is None:
             return NOT_COMMITTED

@@ -114,6 +114,9 @@ def _value(tree: Value, path: str, old: Value | None, new: Value | None, history
     if old is not None and new is not None:
         before, after = excerpt(old.data, new.data)
     value = new if new is not None else old
+    if value.origin.cell:  # a workbook cell: git cannot blame inside a workbook, so the workbook's last change
+        where = f"{'' if new is not None else 'was '}{value.origin}, {history.file_changed(value.origin.path)}"
+        return Change(path, "changed", label, before, after, where, "head" if new is not None else "base")
     revision = history.head if new is not None else history.base
     first, last = _span(history.text(revision, value.origin.path), value)
     line = first
