@@ -50,3 +50,14 @@ def test_eu_batch_tables_say_active_substance(ema):
         printed = {c.text for t in document.tables for r in t.rows for c in r.cells}
         printed |= {p.text for p in document.paragraphs}
         assert not printed & us_labels, path.name
+
+
+def test_the_subject_line_does_not_repeat_the_dosage_form(ema):
+    from builder.views.base import product_name
+
+    assert product_name("Examplinib Film-coated Tablets", "film-coated tablet") == "Examplinib Film-coated Tablets"
+    assert product_name("Sulfamigene examparvovec", "suspension for infusion") == \
+        "Sulfamigene examparvovec, suspension for infusion"
+    leaf = next(ema.rglob("32p8-stab/stability-summary.docx"))
+    subtitle = next(p.text for p in docx.Document(leaf).paragraphs if p.style.name == "Subtitle")
+    assert subtitle == "Finished product: Examplinib Film-coated Tablets", subtitle

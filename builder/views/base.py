@@ -35,12 +35,20 @@ def subject(scope: Scope) -> str:
     if scope.substance is not None:
         parts.append(f"{scope.label('drug_substance')}{sep}{scope.substance.substance} ({scope.substance.manufacturer})")
     if scope.product is not None:
-        parts.append(f"{scope.label('drug_product')}{sep}{scope.product.name}, {scope.product.dosage_form}")
+        parts.append(f"{scope.label('drug_product')}{sep}{product_name(scope.product.name, scope.product.dosage_form)}")
     if scope.excipient is not None:
         parts.append(f"{scope.label('excipient')}{sep}{scope.excipient.name}")
     if scope.item is not None:
         parts.append(item_title(scope))
     return " — ".join(parts) or scope.content.product.name
+
+
+def product_name(name: str, dosage_form: str) -> str:
+    """The product's name with its dosage form, unless the name already says it ("Examplinib
+    Film-coated Tablets" is not followed by ", film-coated tablet")."""
+    if dosage_form.strip().lower().rstrip("s") in name.lower():
+        return name
+    return f"{name}, {dosage_form}"
 
 
 def item_title(scope: Scope) -> str:
