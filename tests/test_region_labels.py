@@ -61,3 +61,25 @@ def test_the_subject_line_does_not_repeat_the_dosage_form(ema):
     leaf = next(ema.rglob("32p8-stab/stability-summary.docx"))
     subtitle = next(p.text for p in docx.Document(leaf).paragraphs if p.style.name == "Subtitle")
     assert subtitle == "Finished product: Examplinib Film-coated Tablets", subtitle
+
+
+def test_the_batch_formula_has_a_total_row_and_states_its_size_once(ema, tmp_path):
+    leaf = next(ema.rglob("32p3-manuf/batch-formula.docx"))
+    document = docx.Document(leaf)
+    captions = [p.text for p in document.paragraphs if p.style.name.startswith("Caption")]
+    assert captions[0] == "Table 1: Batch formula: Commercial batch, 50 mg (600 000 film-coated tablets from " \
+                          "144.0 kg of final blend)"  # not "50 mg, Commercial batch, 50 mg (…) (600000 units)"
+    total = [c.text for c in document.tables[0].rows[-1].cells]
+    assert total[0] == "Total" and total[2:] == ["250.00", "150.000"]  # 250 mg × 600 000 = 150 kg
+
+
+def test_the_caption_keeps_what_the_label_does_not_say():
+    from types import SimpleNamespace
+
+    from builder.views.base import formula_caption
+
+    scope = SimpleNamespace(label=lambda key, **_: {"batch_formula": "Batch formula", "separator": ": "}[key])
+    size = SimpleNamespace(label="Commercial batch", units="400")
+    assert formula_caption(scope, "5 mL", size, "(400 containers)") == "Batch formula: 5 mL, Commercial batch (400 containers)"
+    size = SimpleNamespace(label="商业批量，50 mg（60万片）", units="600000")
+    assert formula_caption(scope, "50 mg", size, "(600000 units)") == "Batch formula: 商业批量，50 mg（60万片）"

@@ -1,6 +1,7 @@
 """Shared pieces of the view builders: the per-document context, captions, cells and the kind record."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -49,6 +50,24 @@ def product_name(name: str, dosage_form: str) -> str:
     if dosage_form.strip().lower().rstrip("s") in name.lower():
         return name
     return f"{name}, {dosage_form}"
+
+
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万|\d{1,3}(?:[ \u00a0\u202f,]\d{3})+|\d+")
+
+
+def formula_caption(scope: Scope, strength_label: str, size, size_text: str) -> str:
+    """A batch formula's caption, saying each thing once: the strength and the batch size (`size_text`)
+    are left out when the writer's batch label already states them ("Commercial batch, 50 mg (600 000
+    tablets …)", "60万片")."""
+    head = size.label if strength_label in size.label else f"{strength_label}, {size.label}"
+    stated = set()
+    for match in _COUNT.finditer(size.label):
+        if match.group(1):
+            stated.add(str(int(float(match.group(1)) * 10000)))
+        else:
+            stated.add(re.sub(r"[ \u00a0\u202f,]", "", match.group(0)))
+    tail = "" if str(int(size.units)) in stated else f" {size_text}"
+    return f"{scope.label('batch_formula')}{scope.label('separator')}{head}{tail}"
 
 
 def item_title(scope: Scope) -> str:

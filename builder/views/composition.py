@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..cmc.amounts import in_unit, is_bare_number, parse_amount, places, total
 from ..ooxml.blocks import Run, paragraph, table
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
+from .base import DocContext, LeafKind, caption, cell, formula_caption, labelled, narrative_blocks, simple_table
 from .tables import component_standard
 
 PER_BATCH = {"[mass]": ("kilogram", "kg_per_batch"), "[length] ** 3": ("liter", "l_per_batch")}
@@ -125,20 +125,35 @@ def _formula_blocks(scope, number_, ctx: DocContext):
     mg_only = _in_mg_only(scope, product)
     for size in product.batch_formula:
         strength = strengths[size.strength]
-        rows, labels = [], set()
+        rows, labels, counted = [], set(), []
         for c in (c for c in product.composition if c.subtotal != "true"):
             text = c.quantities[strength.id]
             per_batch, label = _per_batch(scope, text, int(size.units))
             labels.add(label)
+            counted += [(per_batch, label)] if c.removed != "true" else []
             rows.append([cell(c.component), cell(component_standard(scope, c, ctx)), cell(_shown(scope, text, mg_only)),
                          cell(per_batch)])
         batch_label = "kg_per_batch" if labels <= {"kg_per_batch", ""} and mg_only else \
             next(iter(labels - {""})) if len(labels - {""}) == 1 else "quantity_per_batch"
-        title = f"{scope.label('batch_formula')}: {strength.label}, {size.label} ({size.units} {scope.label('units')})"
+        rows.append([cell(scope.label("total"), span=2), _total(scope, product, strength, _weight_mg(scope, strength))[0],
+                     cell(_batch_total(counted))])
+        title = formula_caption(scope, strength.label, size, f"({size.units} {scope.label('units')})")
         columns = labelled(scope, "component", "quality_standard", "mg_per_unit" if mg_only else "quantity_per_unit",
                            batch_label)
         out += [caption(ctx, scope, title, size.id), simple_table(ctx, columns, rows, [4, 3, 2, 2])]
     return out
+
+
+def _batch_total(counted: list[tuple[str, str]]) -> str:
+    """The batch's total in kg when every counted row is a mass per batch (q.s. rows make up the unit
+    weight, so the total is then not the sum of what is shown); otherwise a dash, never a wrong sum."""
+    if not counted or any(label != "kg_per_batch" for _, label in counted):
+        return "–"
+    try:
+        values = [Decimal(shown) for shown, _ in counted]
+    except ArithmeticError:
+        return "–"
+    return str(sum(values))
 
 
 COMPOSITION_KINDS = {

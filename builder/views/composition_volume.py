@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..cmc.volumes import ML, fill_ml, read_row, show
 from ..ooxml.blocks import Run, paragraph, table
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
+from .base import DocContext, LeafKind, caption, cell, formula_caption, labelled, narrative_blocks, simple_table
 from .tables import component_standard
 
 
@@ -111,8 +111,7 @@ def _formula_blocks(scope, number_, ctx: DocContext):
         rows = [[cell(c.component), cell(component_standard(scope, c, ctx)), cell(_columns(scope, c, strength)[1]),
                  cell(_per_batch(scope, c, strength, containers))]
                 for c in product.composition if c.subtotal != "true"]
-        title = (f"{scope.label('batch_formula')}{scope.label('separator')}{strength.label}, {size.label} "
-                 + scope.label("batch_containers", units=size.units, volume=volume))
+        title = formula_caption(scope, strength.label, size, scope.label("batch_containers", units=size.units, volume=volume))
         columns = labelled(scope, "component", "quality_standard") + [
             scope.label("per_container", fill=strength.unit_weight), scope.label("quantity_per_batch")]
         out += [caption(ctx, scope, title, size.id), simple_table(ctx, columns, rows, [4, 3, 2, 2])]
