@@ -20,6 +20,8 @@ from pathlib import Path
 from . import model
 from .schema import Choice, Kind, ListOf, MapOf, Pattern, Raw, Record, Records, Text
 
+SHEET_FIELDS = {"results"}  # the fields a sheet mapping may stand for (splice.py reads `results:` only)
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # The loader reads every scalar as the text typed, but the YAML language server types `0.50` as a
 # number and `true` as a boolean: accept those, or every unquoted number would show as an error.
@@ -49,7 +51,8 @@ class _Builder:
         schema = {
             "type": "object",
             "additionalProperties": False,
-            "properties": {f.name: self.kind(f.metadata["kind"], f.metadata["doc"], not partial) for f in fields},
+            "properties": {f.name: _sheetable(f.name, self.kind(f.metadata["kind"], f.metadata["doc"], not partial))
+                           for f in fields},
         }
         if not partial:
             schema["required"] = [f.name for f in fields if f.metadata["required"]]
@@ -88,6 +91,26 @@ class _Builder:
             for name in self.listed:
                 self.defs[name]["properties"]["remove"] = REMOVE
         return self.defs
+
+
+# Results may instead name a lab sheet (builder/tabular/splice.py, docs/tabular-data.md); the loader
+# reads it in before validation, so the model only ever sees the typed shape.
+SHEET_MAPPING = {
+    "type": "object", "additionalProperties": False, "required": ["sheet", "timepoints"],
+    "description": "results read from a lab sheet (.xlsx or .csv next to this file)",
+    "properties": {
+        "sheet": {"type": "string", "description": "the .xlsx or .csv file, next to this YAML file"},
+        "tab": {"type": "string", "description": "the workbook's tab (default: the first)"},
+        "test_column": {"type": "string", "description": "the header of the column holding the test ids"},
+        "timepoints": {"type": "array", "items": {"type": SCALAR_TYPES},
+                       "description": "the headers of the result columns, one per time point"},
+        "numeric": {"type": "array", "items": {"type": "string"}, "description": "test ids whose results are numbers"},
+    },
+}
+
+
+def _sheetable(name: str, schema: dict) -> dict:
+    return {"anyOf": [schema, SHEET_MAPPING]} if name in SHEET_FIELDS else schema
 
 
 def _scalar(kind: Text) -> dict:

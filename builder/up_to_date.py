@@ -22,7 +22,7 @@ from pathlib import Path
 from .errors import Diagnostic, Diagnostics, Origin
 from .files import NotAFile, read_regular
 from .incremental import engine
-from .publish import canonical_json
+from .publish import build_lock, canonical_json
 
 VERSION = 1
 
@@ -34,10 +34,10 @@ def state_key(project) -> str:
 
     digest = hashlib.sha256(f"{VERSION}\0{engine()}\0{json.dumps(tool_versions(), sort_keys=True)}".encode())
     for top in (project.content, project.templates):
-        for folder, dirs, files in os.walk(top):
+        for folder, dirs, files in os.walk(top):  # folders too: a folder where a file was is a change
             dirs.sort()
-            for name in sorted(files):
-                digest.update(os.path.relpath(os.path.join(folder, name), project.root).encode() + b"\0")
+            for name, kind in sorted([(d, "/") for d in dirs] + [(f, "") for f in files]):
+                digest.update(os.path.relpath(os.path.join(folder, name), project.root).encode() + kind.encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -96,7 +96,10 @@ def unchanged(project, products, regions, key: str, diags: Diagnostics, strict: 
               reuse: list | None = None) -> list[Path] | None:
     """The published folders when every requested pair is up to date (the last build's warnings shown
     again, every leaf counted as reused), else None: then the build runs."""
-    pairs = fresh(project, products, regions, key)
+    if not (project.output / ".cache" / "fresh").is_dir():
+        return None
+    with build_lock(project.output):  # no build is publishing while the records are compared; a planted lock is refused
+        pairs = fresh(project, products, regions, key)
     if pairs is None:
         return None
     replay(pairs, diags)

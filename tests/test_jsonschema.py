@@ -206,3 +206,10 @@ def test_committed_schemas_match_the_model(tmp_path):
     repo = Path(__file__).resolve().parents[1]
     for path in write_schemas(tmp_path):
         assert (repo / "schemas" / path.name).read_bytes() == path.read_bytes(), f"run invoke schema ({path.name})"
+
+
+def test_the_sheet_mapping_schema_lists_exactly_the_keys_the_reader_accepts():
+    from builder.jsonschema import SHEET_MAPPING
+    from builder.tabular.splice import MAPPING_KEYS
+
+    assert set(SHEET_MAPPING["properties"]) == MAPPING_KEYS

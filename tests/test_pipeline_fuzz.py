@@ -41,7 +41,7 @@ from conftest import REPO, only_example
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000" if os.environ.get("CI") else "300"))
 PRODUCT = "content/examplinib"
-POSITIONED = re.compile(r"(?P<file>[^\s:][^:]*):[1-9]\d*:[1-9]\d*: error [EF]\d{4}: ")  # E: content, F: a finding
+POSITIONED = re.compile(r"(?P<file>[^\s:][^:]*):(?:[1-9]\d*:[1-9]\d*|[^!:]+![A-Z]+[1-9]\d*): error [EF]\d{4}: ")  # E: content, F: a finding
 
 
 def _hashes(folder: Path) -> dict[str, str]:
