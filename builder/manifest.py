@@ -12,7 +12,8 @@ from . import __version__
 from .model import Node
 from .publish import sha256
 
-LIBRARIES = ("docxtpl", "python-docx", "lxml", "ruamel.yaml", "jinja2", "markdown-it-py", "mdit-py-plugins")
+LIBRARIES = ("docxtpl", "python-docx", "lxml", "ruamel.yaml", "jinja2", "markdown-it-py", "mdit-py-plugins",
+             "openpyxl", "pint", "pikepdf")  # each can change what a build writes (the up-to-date key reads them)
 
 
 def leaf_record(leaf, data: bytes, template: str, fingerprint: str | None = None) -> dict:
