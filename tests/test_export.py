@@ -123,3 +123,33 @@ def test_invalid_content_is_refused_before_export(tmp_path):
     diag = exc.value.diagnostics[0]
     assert diag.origin.path.endswith("drug-product.yaml") and diag.origin.line in (line, line + 1)
     assert not (tmp_path / "output/examplinib/export").exists()
+
+
+def test_without_the_fhir_library_the_export_says_how_to_install_it(project, monkeypatch):
+    import sys
+
+    from builder.errors import Category
+
+    monkeypatch.setitem(sys.modules, "fhir.resources.bundle", None)  # as if the extra were not installed
+    with pytest.raises(DossierError) as exc:
+        export(project, "examplinib", "fda", "pqcmc", Diagnostics())
+    assert exc.value.category == Category.ENVIRONMENT and exc.value.diagnostics[0].code == "E4119"
+    assert "pip install -e '.[export]'" in exc.value.diagnostics[0].message
+
+
+def test_a_link_planted_in_output_never_sends_the_export_out_of_it(project, tmp_path):
+    from builder.errors import Category
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    target = project / "output/examplinib/export"
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(outside)
+    try:
+        with pytest.raises(DossierError) as exc:
+            export(project, "examplinib", "fda", "json", Diagnostics())
+        assert exc.value.category == Category.ENVIRONMENT and exc.value.diagnostics[0].code == "E4040"
+        assert list(outside.iterdir()) == []
+    finally:
+        target.unlink()

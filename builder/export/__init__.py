@@ -10,6 +10,7 @@ from ..errors import content_error
 from ..ooxml.atomic import atomic_write
 from ..pipeline import prepare
 from ..project import Project
+from ..publish import check_output
 from . import model_json, pqcmc
 
 FORMATS = {"json": model_json.export, "pqcmc": pqcmc.export}
@@ -23,6 +24,7 @@ def export(root: Path, product: str, region: str, fmt: str, diags=None) -> list[
     project = Project(root)
     dossier = prepare(project, [product], [region], False, diags)[0]
     folder = project.output / product / "export" / region
+    check_output(project.output, folder)  # a link planted in output/ never sends the export elsewhere
     folder.mkdir(parents=True, exist_ok=True)
     files = FORMATS[fmt](dossier, diags)
     return [atomic_write(folder / name, data) for name, data in sorted(files.items())]

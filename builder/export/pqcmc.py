@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 
-from fhir.resources.bundle import Bundle
-from pydantic import ValidationError
 
-from ..errors import content_error
+from ..errors import content_error, environment_error
 
 from .trace import Trace, decimal, dumps, plain
 
@@ -61,7 +59,14 @@ def export(dossier, diags=None) -> dict[str, bytes]:
 
 
 def _validate(data: dict, trace: Trace) -> None:
-    """The FHIR R5 model is the gate for structure; a failure names the content value it came from."""
+    """The FHIR R5 model is the gate for structure; a failure names the content value it came from.
+    The model library is an optional extra: without it the export stops with how to install it."""
+    try:
+        from fhir.resources.bundle import Bundle
+        from pydantic import ValidationError
+    except ImportError:
+        raise environment_error("E4119", "the PQ/CMC export validates with fhir.resources, which is not installed: "
+                                "pip install -e '.[export]'") from None
     try:
         Bundle.model_validate(plain(data))
     except ValidationError as exc:
