@@ -35,8 +35,8 @@ from .project import Project
 from .publish import RenderedDossier, build_lock, canonical_json, publish, sha256
 from .render import TemplateFile, check_template, find_template, render
 from .scope import Scope
-from .source import SourceFile, Value, load_file
-from .tabular import splice_sheets
+from .source import SourceFile, Value
+from .tabular import load_with_sheets
 from .structure import SectionTree, load_tree
 from .validate import validate
 from .views import KINDS
@@ -362,16 +362,6 @@ def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None
                     Origin(project.display(path), 1, 1))
         return None
     return _guard(diags, load_with_sheets, project, path)
-
-
-def load_with_sheets(project: Project, path: Path) -> SourceFile:
-    """Load a YAML file and read in the sheets its results name (builder/tabular/), which become inputs."""
-    source = load_file(path, project.display(path), project.cache)
-    spliced, sheets = splice_sheets(source, path.parent, project.display(path.parent))
-    if not sheets:
-        return source
-    empty = Value({}, Origin(source.path))
-    return replace(spliced, sheets=tuple(SourceFile(p, h, n, empty) for p, (h, n) in sorted(sheets.items())))
 
 
 def _memo(project: Project, diags: Diagnostics):

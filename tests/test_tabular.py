@@ -122,7 +122,7 @@ def test_example_sheet_cells_show_in_explain_and_findings(tmp_path):
 
 def test_import_writes_the_sheet_values_as_yaml_and_keeps_the_rest(tmp_path):
     from builder.commands.import_sheet import import_sheet
-    from builder.pipeline import load_with_sheets
+    from builder.tabular import load_with_sheets
     from builder.project import Project
     from builder.source import load_file
 

@@ -11,7 +11,7 @@ from ..errors import Category, Diagnostics, DossierError, content_error
 from ..merge import apply_overlay, combine_core
 from ..platform import with_platform
 from ..project import Project
-from ..pipeline import load_with_sheets
+from ..tabular import load_with_sheets
 from ..source import Value
 
 

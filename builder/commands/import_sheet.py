@@ -13,7 +13,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import content_error
 from ..ooxml.atomic import atomic_write
-from ..pipeline import load_with_sheets
+from ..tabular import load_with_sheets
 from ..project import Project
 from ..source import _yaml as content_yaml
 

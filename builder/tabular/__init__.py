@@ -16,6 +16,6 @@ Readers are chosen by file kind from `READERS`; the engine never branches on an 
 from __future__ import annotations
 
 from .grid import Cell, Grid, READERS, read_grid
-from .splice import splice_sheets, sheet_inputs
+from .splice import load_with_sheets, splice_sheets, sheet_inputs
 
 __all__ = ["Cell", "Grid", "READERS", "read_grid", "splice_sheets", "sheet_inputs"]

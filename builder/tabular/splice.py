@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Origin, content_error
-from ..source import SourceFile, Value
+from ..source import SourceFile, Value, load_file
 from .grid import Grid, read_grid
 
 MAPPING_KEYS = {"sheet", "tab", "test_column", "timepoints", "numeric"}
@@ -129,3 +129,13 @@ def _limit_text(text: str) -> bool:
     """`< 0.10` (below the reporting limit) is a result a numeric test may have."""
     head = text.lstrip("<>≤≥ ").strip()
     return text[:1] in "<>≤≥" and head.replace(".", "", 1).isdigit()
+
+
+def load_with_sheets(project, path: Path) -> SourceFile:
+    """Load a YAML file and read in the sheets its results name; the sheets become inputs of the pair."""
+    source = load_file(path, project.display(path), project.cache)
+    spliced, sheets = splice_sheets(source, path.parent, project.display(path.parent))
+    if not sheets:
+        return source
+    empty = Value({}, Origin(source.path))
+    return replace(spliced, sheets=tuple(SourceFile(p, h, n, empty) for p, (h, n) in sorted(sheets.items())))
