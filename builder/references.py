@@ -164,6 +164,10 @@ def _check_composition(dp, path: str, substances: dict, diags: Diagnostics) -> N
             _known(strength, strengths, "strength", comp.where(f"quantities.{strength}"), f"{where}.quantities", diags)
         for strength in sorted(strengths - set(comp.quantities)):
             diags.error("E2507", f"no quantity for strength '{strength}'", comp.where("quantities"), f"{where}.quantities")
+    if dp.batch_formula and not [c for c in dp.composition if c.subtotal != "true" and c.removed != "true"]:
+        diags.error("E2511", "the list has no component to make a batch of (the batch formula sums the "
+                    "composition's components; give them, or remove `batch_formula`)", dp.where("composition"),
+                    f"{path}.composition")
     for size in dp.batch_formula:
         _known(size.strength, strengths, "strength", size.where("strength"),
                f"{path}.batch_formula[{size.id}].strength", diags)
@@ -180,6 +184,12 @@ def _check_component_substance(comp, where: str, substances: dict, diags: Diagno
 def _check_excipients(dp, path: str, diags: Diagnostics) -> None:
     """An excipient described in 3.2.P.4 is one of the components of 3.2.P.1 (the same id)."""
     components = {c.id for c in dp.composition if not c.substance}
+    for excipient in dp.excipients:
+        if excipient.specification is None and excipient.standard.strip().lower() != "compendial":
+            diags.warning("W2516", f"excipient '{excipient.id}' has its own standard ('{excipient.standard.strip()}') "
+                          "but no `specification`: 3.2.P.4.1 can only say it is tested to it (add the specification's "
+                          "tests, or write `standard: compendial` if it is a pharmacopoeial grade)",
+                          excipient.where("standard"), f"{path}.excipients[{excipient.id}].standard")
     if not dp.composition:
         return
     for excipient in dp.excipients:

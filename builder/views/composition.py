@@ -83,6 +83,8 @@ def _total(scope, product, strength, weight_mg):
     """The sum of the counted rows; with q.s. the total is the stated unit weight or volume by definition."""
     texts = [c.quantities[strength.id] for c in _counted(product)]
     amounts = [_amount(scope, t) for t in texts]
+    if not texts:  # every row removed or a subtotal: nothing to add up, and no zero pretending otherwise
+        return [cell("–"), cell("–")]
     if all(is_bare_number(t) for t in texts):
         value = sum(Decimal(t) for t in texts)
         return [cell(f"{value:.{max(places(a.quantity.number) for a in amounts)}f}"), cell(_percent(scope, f"{value}", weight_mg))]

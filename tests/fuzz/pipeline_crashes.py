@@ -2,9 +2,11 @@
 
 Each case is what the mutation did, written as a replacement in one file of the example (so it still
 applies when the example changes elsewhere), and the error the writer must now see instead of the
-traceback or the unplaced message it once gave. `None` as the new text deletes the file.
+traceback or the unplaced message it once gave. `None` as the old text deletes the file; a compiled pattern as the old text replaces its first match.
 """
 from __future__ import annotations
+
+import re
 
 DP = "core/drug-product.yaml"
 DS = "core/drug-substance.yaml"
@@ -36,6 +38,9 @@ CASES = [
     ("result-with-a-power-beyond-any-quantity", DS, "total-impurities: [0.11, 0.11, 0.12, 0.11, 0.12, 0.16, 0.17]",
      "total-impurities: [0.11, 0.11, 0.12, 0.11, 0.12, 1e400, 0.17]", "E2620",
      "decimal.InvalidOperation rounding 1e400 to 0.01 in cmc/rounding.py"),
+    ("empty-composition-with-a-batch-formula", DP, re.compile(r"    composition:\n(?:(?:      .*)?\n)*"),
+     "    composition: []\n", "E2511",
+     "ValueError: max() of an empty sequence in views/composition.py"),
     ("unknown-region-listed", PRODUCT, "regions: [fda, ema, nmpa]", "regions: [ema, nmpa]", "E2303",
      "'not built for fda' with no line or column"),
 ]
