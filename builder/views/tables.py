@@ -7,9 +7,13 @@ from .base import DocContext, LeafKind, caption, cell, labelled, narrative_block
 from .characterisation import potency_blocks
 
 
+def is_compendial(text: str) -> bool:
+    return text.strip().lower() == "compendial"
+
+
 def standard(scope, text: str) -> str:
     """`compendial` means the region's pharmacopoeia (USP–NF, Ph. Eur., ChP); anything else is as typed."""
-    return scope.profile.compendium if text.strip().lower() == "compendial" else text
+    return scope.profile.compendium if is_compendial(text) else text
 
 
 def component_standard(scope, component, ctx) -> str:
@@ -54,7 +58,10 @@ def _excipient_spec_blocks(scope, number, ctx):
     out = narrative_blocks(scope.narrative(number), ctx)
     if excipient.specification is not None:
         return out + spec_table(scope, excipient.specification, ctx)
-    statement = scope.label("compendial_statement", compendium=standard(scope, excipient.standard), name=excipient.name)
+    if is_compendial(excipient.standard):
+        statement = scope.label("compendial_statement", compendium=scope.profile.compendium, name=excipient.name)
+    else:  # an in-house standard is no monograph: say only what the content says (W2516 asks for the specification)
+        statement = scope.label("excipient_tested_to", standard=excipient.standard.strip(), name=excipient.name)
     return out + [paragraph([Run(statement)])]
 
 
