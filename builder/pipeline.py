@@ -33,7 +33,7 @@ from .profile import RegionProfile, load_profile
 from .progress import progress
 from .project import Project
 from .publish import RenderedDossier, build_lock, canonical_json, publish, sha256
-from .render import TemplateFile, check_template, find_template, render
+from .render import TemplateFile, check_template, find_template, render_parts
 from .scope import Scope
 from .source import SourceFile, Value
 from .tabular import load_with_sheets
@@ -289,15 +289,27 @@ def _template(project: Project, region: str, name: str, cache: dict, labels: dic
     return template
 
 
-def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> bytes:
-    parts = read_package(template.data)
-    width = text_width(parts["word/document.xml"])
+def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> dict[str, bytes]:
+    width, room = _layout(template, dossier.profile)
     blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    room = template_header_room(parts, dossier.profile)
     product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout)
-    return render(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
+    return render_parts(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
+
+
+_LAYOUTS: dict = {}
+
+
+def _layout(template: TemplateFile, profile: RegionProfile):
+    """The template's text width and header room, read once per template bytes and paper (not per leaf)."""
+    key = (template.data, profile.page_size, "page_setup" in profile.postprocess)
+    if key not in _LAYOUTS:
+        parts = read_package(template.data)
+        if len(_LAYOUTS) > 64:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = (text_width(parts["word/document.xml"]), template_header_room(parts, profile))
+    return _LAYOUTS[key]
 
 
 def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
@@ -338,15 +350,14 @@ def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = No
     return tuple(recorded), texts
 
 
-def finish(data: bytes, dossier: Dossier, leaf: Leaf) -> bytes:
-    """Post-process a rendered leaf with the profile's steps, then normalise the zip."""
+def finish(parts: dict[str, bytes], dossier: Dossier, leaf: Leaf) -> bytes:
+    """Post-process a rendered leaf's parts with the profile's steps, then zip them once, normalised."""
     profile = dossier.profile
     east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
         if profile.east_asia else None
     info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia,
                   profile.body_size_pt or "", int(profile.layout.keep_table_rows),
                   int(profile.layout.space_after_table_pt) * 20)
-    parts = read_package(data)
     for name in profile.postprocess:
         STEPS[name](parts, info)
     return write_package(parts)

@@ -118,13 +118,26 @@ def _near_unclosed_tag(template: TemplateFile) -> str:
 
 
 def render(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str) -> bytes:
+    """The rendered .docx as python-docx saves it (reports and probes; leaves use `render_parts`)."""
+    def save(tpl):
+        out = io.BytesIO()
+        tpl.save(out)
+        return out.getvalue()
+    return _rendered(template, doc, labels, blocks, leaf_name, save)
+
+
+def render_parts(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str) -> dict[str, bytes]:
+    """The rendered package's parts by name, unzipped, for post-processing (`pipeline.finish`)."""
+    return _rendered(template, doc, labels, blocks, leaf_name, StrictTemplate.parts)
+
+
+def _rendered(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str, output):
     context = {"doc": doc, "labels": {k: Markup(escape(v)) for k, v in labels.items()}, "blocks": blocks}
     try:
         with time_limit():
             tpl = StrictTemplate(io.BytesIO(template.data))
             tpl.render(context, jinja_env=environment(), autoescape=True)
-        out = io.BytesIO()
-        tpl.save(out)
+        return output(tpl)
     except (MemoryError, RecursionError) as exc:
         raise DossierError(Category.TEMPLATE, [Diagnostic("E3006", f"rendering {leaf_name} ran out of "
                            f"{'memory' if isinstance(exc, MemoryError) else 'stack'} (a runaway template?)",
@@ -135,4 +148,3 @@ def render(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_n
     except (TemplateError, RenderValueError, MalformedXML) as exc:
         raise DossierError(Category.TEMPLATE, [
             Diagnostic("E3001", f"rendering {leaf_name} failed: {exc}", Origin(template.display))]) from None
-    return out.getvalue()

@@ -4,8 +4,13 @@ Kept in the ooxml layer (python-docx's oxml/proxy split): the rest of the pipeli
 """
 from __future__ import annotations
 
+import io
 import re
 
+from copy import deepcopy
+
+from docx import Document
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -17,7 +22,40 @@ class MalformedXML(ValueError):
     """A rendered part is not well-formed XML (docxtpl would have 'repaired' it by dropping text)."""
 
 
+class _Sink:
+    """Stands where python-docx's zip writer would: keeps each member's bytes by name."""
+
+    def __init__(self):
+        self.parts: dict[str, bytes] = {}
+
+    def write(self, uri, blob: bytes) -> None:
+        self.parts[uri.membername] = blob
+
+
+_PRISTINE: dict[bytes, object] = {}   # template bytes → the python-docx Document opened from them, never rendered
+
+
+def _fresh_document(template_file):
+    """A python-docx Document of the template, as `Document(template_file)` gives it: opened once per
+    template bytes and copied per leaf (a deep copy of the part graph costs about a third of reopening
+    the zip and re-parsing every part, measured on the shipped templates)."""
+    data = template_file.getvalue() if isinstance(template_file, io.BytesIO) else None
+    if data is None:
+        return Document(template_file)
+    if data not in _PRISTINE:
+        if len(_PRISTINE) >= 32:
+            _PRISTINE.clear()
+        _PRISTINE[data] = Document(io.BytesIO(data))
+    return deepcopy(_PRISTINE[data])
+
+
 class StrictTemplate(DocxTemplate):
+    def init_docx(self, reload: bool = True):
+        """docxtpl's own, with the template's Document copied from the one opened first (see above)."""
+        if not self.docx or (self.is_rendered and reload):
+            self.docx = _fresh_document(self.template_file)
+            self.is_rendered = False
+
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         """docxtpl re-parses its output in lxml's recover mode, which drops what it cannot parse;
         parse every rendered part strictly first, so malformed XML fails instead of losing text."""
@@ -26,6 +64,26 @@ class StrictTemplate(DocxTemplate):
         if problem:
             raise MalformedXML(f"rendered XML is not well-formed ({problem})")
         return xml
+
+    def parts(self) -> dict[str, bytes]:
+        """The parts `save` would zip, without zipping: the build post-processes and zips each leaf once
+        (`ooxml.package.write_package`), so deflating here only for the next stage to inflate is waste.
+        The same writer functions as python-docx 1.2.0's `OpcPackage.save` (pinned), so the same part
+        bytes; docxtpl's media and zip-name replacements (unused by our templates) fall back to `save`."""
+        if self.crc_to_new_media or self.crc_to_new_embedded or self.zipname_to_replace:
+            from .package import read_package
+            out = io.BytesIO()
+            self.save(out)
+            return read_package(out.getvalue())
+        self.pre_processing()
+        package, sink = self.docx.part.package, _Sink()
+        for part in package.parts:
+            part.before_marshal()
+        PackageWriter._write_content_types_stream(sink, package.parts)
+        PackageWriter._write_pkg_rels(sink, package.rels)
+        PackageWriter._write_parts(sink, package.parts)
+        self.is_saved = True
+        return sink.parts
 
     def map_tree(self, tree):
         """docxtpl's `root.replace(body, tree)` moves the parsed body between lxml documents, and lxml's
