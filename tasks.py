@@ -367,15 +367,14 @@ def bench(c, rows="100,1000,10000", columns=12, repeat=0, portfolio="1,4,16", ta
         products, regions = _options(product, region)
         print(bench_publishing.format_report(_run(bench_publishing.run, products, regions)))
         return
-    if not tables:
-        from builder.commands import bench_build
+    from builder.commands import bench_build
+    from builder.commands.bench import format_report, parse_counts, run
 
-        sizes = _run(bench_build.parse_sizes, portfolio)
+    sizes = _run(bench_build.parse_sizes, portfolio)                  # every option checked before minutes of work
+    counts = _run(parse_counts, rows, columns, int(repeat) or 3)
+    if not tables:
         print(bench_build.format_report(_run(bench_build.run, int(repeat) or 5, sizes)))
     if not builds:
-        from builder.commands.bench import format_report, parse_counts, run
-
-        counts = _run(parse_counts, rows, columns, int(repeat) or 3)
         print(format_report(_run(run, *counts)))
 
 
