@@ -79,11 +79,12 @@ def _chapters(inputs: Inputs) -> list[str]:
         "",
         "Write a pharmacopoeial chapter once, as `[[chapter:<key>]]`, in a test's `procedure` or in any",
         "Markdown field; each region prints its own citation (`compendial_chapters` in",
-        "`templates/<region>/region.yaml`). A key the region does not list is error E2702 at the field.",
+        "`templates/<region>/region.yaml`). A key the region does not list (–) is error E2702 in a `procedure`",
+        "and E2701 in Markdown, at the field.",
         "",
     ]
     header = ["Key"] + [f"{r.id} ({r.compendium})" for r in inputs.regions]
-    rows = [[f"`{key}`"] + [r.compendial_chapters.get(key, "– (E2702)") for r in inputs.regions] for key in keys]
+    rows = [[f"`{key}`"] + [r.compendial_chapters.get(key, "–") for r in inputs.regions] for key in keys]
     return lines + _table(header, rows)
 
 
