@@ -241,9 +241,12 @@ def docs(c, check=False):
     _sweep()
     from builder.commands.writer_docs import refresh_docs
 
-    stale = _run(refresh_docs, ROOT, check,
-                 written=lambda exc: "nothing was written; the docs are as they were" if exc.diagnostics[0].code != "E4002"
-                 else "files already written stay whole; the others are as they were")
+    def written(exc) -> str:
+        if exc.diagnostics and exc.diagnostics[0].code == "E4002":  # a write failed after others succeeded
+            return "files already written stay whole; the others are as they were"
+        return "nothing was written; the docs are as they were"
+
+    stale = _run(refresh_docs, ROOT, check, written=written)
     for path in stale:
         print(f"{path.relative_to(ROOT)}: {'out of date' if check else 'written'}")
     if not stale:

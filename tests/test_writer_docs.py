@@ -26,7 +26,8 @@ def _diff(old: str, new: str, name: str) -> str:
 def test_the_committed_reference_page_is_current():
     fresh = writer_docs.reference_page(REPO / "templates")
     committed = (REPO / writer_docs.REFERENCE).read_text(encoding="utf-8")
-    assert committed == fresh, f"docs/reference.md is out of date: {RUN}\n{_diff(committed, fresh, 'docs/reference.md')}"
+    assert committed == fresh, \
+        f"docs/reference.md is out of date: {RUN}\n{_diff(committed, fresh, 'docs/reference.md')}"
 
 
 def _examples():
@@ -124,8 +125,9 @@ def marked_build(tmp_path_factory):
         shutil.copytree(REPO / name, root / name, ignore=only_example)
     path = root / "content/examplinib/core/drug-product.yaml"
     text = path.read_text(encoding="utf-8")
-    for old, new in (("            Microcrystalline cellulose is tested", "            **Microcrystalline cellulose** is tested"),
-                     ("          test: Assay (HPLC)\n", "          test: Assay *(HPLC)*\n")):
+    marks = (("  Microcrystalline cellulose is tested", "  **Microcrystalline cellulose** is tested"),
+             ("          test: Assay (HPLC)\n", "          test: Assay *(HPLC)*\n"))
+    for old, new in marks:
         assert text.count(old) == 1
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
@@ -194,7 +196,8 @@ def test_a_scenario_whose_text_moved_is_named_at_its_line(tmp_path):
     root = _scratch_project(tmp_path, _marked("docs/examples/moved.yaml"))
     (root / "docs/examples/moved.yaml").write_text(
         "command: invoke check --product examplinib\nexit: 2\nedits:\n"
-        "  - file: content/examplinib/core/drug-product.yaml\n    replace: no such text\n    with: x\n", encoding="utf-8")
+        "  - file: content/examplinib/core/drug-product.yaml\n    replace: no such text\n    with: x\n",
+        encoding="utf-8")
     (found,) = _run(root).items
     assert (found.code, str(found.origin)) == ("E4070", "docs/examples/moved.yaml:4:5")
     assert "occurs 0 times in content/examplinib/core/drug-product.yaml" in found.message
