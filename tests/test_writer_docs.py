@@ -195,7 +195,7 @@ def _run(root: Path) -> Diagnostics:
 def test_a_scenario_whose_text_moved_is_named_at_its_line(tmp_path):
     root = _scratch_project(tmp_path, _marked("docs/examples/moved.yaml"))
     (root / "docs/examples/moved.yaml").write_text(
-        "command: invoke check --product examplinib\nexit: 2\nedits:\n"
+        "command: invoke check --product examplinib\nexit: 2\nsteps:\n"
         "  - file: content/examplinib/core/drug-product.yaml\n    replace: no such text\n    with: x\n",
         encoding="utf-8")
     (found,) = _run(root).items
@@ -216,3 +216,30 @@ def test_an_example_ending_with_another_exit_code_is_refused(tmp_path):
                                                   encoding="utf-8")
     (found,) = _run(root).items
     assert found.code == "E4072" and "ended with exit code 0, not 2" in found.message
+
+
+def test_a_scenario_edit_past_the_last_occurrence_is_named(tmp_path):
+    root = _scratch_project(tmp_path, _marked("docs/examples/third.yaml"))
+    (root / "docs/examples/third.yaml").write_text(
+        "command: invoke check\nsteps:\n  - file: content/examplinib/fda.yaml\n    replace: 'id: northwind-weil'\n"
+        "    with: x\n    occurrence: 3\n", encoding="utf-8")
+    (found,) = _run(root).items
+    assert (found.code, str(found.origin)) == ("E4070", "docs/examples/third.yaml:3:5")
+    assert "occurs 1 times in content/examplinib/fda.yaml, not at least 3 times" in found.message
+
+
+def test_a_scenario_step_that_fails_is_named_at_its_line(tmp_path):
+    root = _scratch_project(tmp_path, _marked("docs/examples/step.yaml"))
+    (root / "docs/examples/step.yaml").write_text(
+        "command: invoke check\nsteps:\n  - run: invoke check --region pmda\n", encoding="utf-8")
+    (found,) = _run(root).items
+    assert (found.code, str(found.origin)) == ("E4072", "docs/examples/step.yaml:3:5")
+    assert "step 'invoke check --region pmda' ended with exit code 2, not 0" in found.message
+
+
+def test_a_scenario_step_is_a_run_or_an_edit(tmp_path):
+    root = _scratch_project(tmp_path, _marked("docs/examples/odd.yaml"))
+    (root / "docs/examples/odd.yaml").write_text(
+        "command: invoke check\nsteps:\n  - run: invoke check\n    file: README.md\n", encoding="utf-8")
+    (found,) = _run(root).items
+    assert (found.code, str(found.origin)) == ("E4070", "docs/examples/odd.yaml:3:5")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Category, Diagnostics, Origin
-from ..source import load_file
+from .doc_scenarios import Scenario, Step, apply_edit, read_scenario
 
 # The files a scratch copy needs to run any task the way a writer runs it.
 PROJECT = ("content", "templates", "builder", "tasks.py", "pyproject.toml")
@@ -38,17 +38,6 @@ IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "output")
 MARKER = re.compile(r"^<!-- example: (?P<what>.+?) -->\n(?P<body>.*?)^<!-- /example -->$", re.S | re.M)
 TIMING = re.compile(r"\b(?:\d+\.\d+ ?s|\d+ ?ms)\b")  # "10.2 s", "480 ms": a run's duration
 RUN_SECONDS = 600
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One change a scenario makes to its scratch copy: `replace` (found exactly once) → `with`, or `append`."""
-
-    file: str
-    replace: str
-    with_: str
-    append: str
-    at: Origin
 
 
 @dataclass(frozen=True)
@@ -71,55 +60,48 @@ def examples_in(doc: Path, root: Path) -> list[Example]:
 def run_example(example: Example, root: Path, diags: Diagnostics) -> str | None:
     """The block `example` should hold: its command's output in a scratch copy of `root`."""
     where = Origin(example.doc.relative_to(root).as_posix(), example.line, 1)
-    command, exit_code, edits = _scenario(example.what, root, where, diags)
-    if command is None:
-        return None
-    argv = shlex.split(command)
-    if not argv or argv[0] != "invoke":
-        diags.error("E4071", f"an example runs an invoke task, not '{command}'", where)
+    scenario = _scenario(example.what, root, where, diags)
+    if scenario is None or not all(_invoke(c, where, diags) for c in
+                                   [scenario.command] + [s.run for s in scenario.steps if s.run]):
         return None
     with tempfile.TemporaryDirectory(prefix="cmc-docs-") as scratch:
         copy = Path(scratch) / "project"
         _copy_project(root, copy)
-        if not all(_apply(edit, copy, diags) for edit in edits):
+        if not all(_step(step, copy, diags) for step in scenario.steps):
             return None
-        code, output = _run(argv[1:], copy)
-        output = output.replace(str(copy) + os.sep, "").replace(str(copy), ".")
-    if code != exit_code:
-        diags.error("E4072", f"'{command}' ended with exit code {code}, not {exit_code}:\n{output}", where)
+        code, output = _run(shlex.split(scenario.command)[1:], copy)
+    if code != scenario.exit:
+        diags.error("E4072", f"'{scenario.command}' ended with exit code {code}, not {scenario.exit}:\n{output}",
+                    where)
         return None
-    return _block(command, output)
+    return _block(scenario.command, output)
 
 
-def _scenario(what: str, root: Path, where: Origin, diags: Diagnostics):
-    """(command, expected exit code, edits) for a marker: a command, or a scenario file naming one."""
+def _invoke(command: str, where: Origin, diags: Diagnostics) -> bool:
+    argv = shlex.split(command)
+    if argv[:1] != ["invoke"]:
+        diags.error("E4071", f"an example runs an invoke task, not '{command}'", where)
+    return argv[:1] == ["invoke"]
+
+
+def _scenario(what: str, root: Path, where: Origin, diags: Diagnostics) -> Scenario | None:
+    """A marker names a command (exit 0, no steps) or a scenario file."""
     if not what.endswith(".yaml"):
-        return what, 0, []
+        return Scenario(what, 0, ())
     path = root / what
     if not path.is_file():
         diags.error("E4070", f"no example scenario '{what}'", where)
-        return None, 0, []
-    tree = load_file(path, what).root
-    data = tree.data if tree.is_map else {}
-    command, code = data.get("command"), data.get("exit")
-    if command is None or not command.is_text or (code is not None and not (code.is_text and code.data.isdigit())):
-        diags.error("E4070", "a scenario states `command:` (an invoke command) and, optionally, `exit:` (a number)",
-                    tree.origin)
-        return None, 0, []
-    edits = data.get("edits")
-    return command.data, int(code.data) if code is not None else 0, _edits(edits, diags) if edits is not None else []
+        return None
+    return read_scenario(path, what, diags)
 
 
-def _edits(value, diags: Diagnostics) -> list[Edit]:
-    found = []
-    for item in value.data if value.is_list else ():
-        fields = {k: v.data for k, v in item.data.items() if v.is_text} if item.is_map else {}
-        if "file" not in fields or not (("replace" in fields and "with" in fields) or "append" in fields):
-            diags.error("E4070", "an edit states `file:` and either `replace:` and `with:`, or `append:`", item.origin)
-            continue
-        found.append(Edit(fields["file"], fields.get("replace", ""), fields.get("with", ""), fields.get("append", ""),
-                          item.origin))
-    return found
+def _step(step: Step, copy: Path, diags: Diagnostics) -> bool:
+    if not step.run:
+        return apply_edit(step, copy, diags)
+    code, output = _run(shlex.split(step.run)[1:], copy)
+    if code != 0:
+        diags.error("E4072", f"step '{step.run}' ended with exit code {code}, not 0:\n{output}", step.at)
+    return code == 0
 
 
 def _copy_project(root: Path, copy: Path) -> None:
@@ -132,24 +114,6 @@ def _copy_project(root: Path, copy: Path) -> None:
             shutil.copy2(source, copy / name)
 
 
-def _apply(edit: Edit, copy: Path, diags: Diagnostics) -> bool:
-    """Make one scenario edit; a `replace` text that is not there exactly once says so (the content moved)."""
-    target = copy / edit.file
-    if not target.is_file() or copy.resolve() not in target.resolve().parents:
-        diags.error("E4070", f"an edit names '{edit.file}', which is no file of the project", edit.at)
-        return False
-    text = target.read_text(encoding="utf-8")
-    if edit.replace:
-        times = text.count(edit.replace)
-        if times != 1:
-            diags.error("E4070", f"the text to replace occurs {times} times in {edit.file}, not once; "
-                        "change the scenario to match the content", edit.at)
-            return False
-        text = text.replace(edit.replace, edit.with_)
-    target.write_text(text + edit.append, encoding="utf-8")
-    return True
-
-
 def _run(args: list[str], copy: Path) -> tuple[int, str]:
     """Run `invoke ARGS` in the scratch copy with its own builder, as a writer's shell would (no terminal:
     no progress bar), stdout and stderr in the order printed."""
@@ -157,7 +121,8 @@ def _run(args: list[str], copy: Path) -> tuple[int, str]:
     env.update(PYTHONPATH=str(copy), PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", PYTHONHASHSEED="0", CI="true")
     done = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=copy, env=env, stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=RUN_SECONDS)
-    return done.returncode, done.stdout.decode("utf-8", "replace")
+    output = done.stdout.decode("utf-8", "replace")
+    return done.returncode, output.replace(str(copy) + os.sep, "").replace(str(copy), ".")
 
 
 def _block(command: str, output: str) -> str:
