@@ -31,7 +31,7 @@ def test_the_committed_reference_page_is_current():
 
 
 def _examples():
-    return [e for doc in doc_examples.documents_with_examples(REPO) for e in doc_examples.examples_in(doc, REPO)]
+    return [e for doc in doc_examples.documents_with_examples(REPO) for e in doc_examples.examples_in(doc)]
 
 
 def test_the_readme_has_examples_from_real_runs():
@@ -187,7 +187,7 @@ def test_invoke_docs_check_names_stale_files_and_writing_fixes_them(tmp_path):
 
 def _run(root: Path) -> Diagnostics:
     diags = Diagnostics()
-    (example,) = doc_examples.examples_in(root / "README.md", root)
+    (example,) = doc_examples.examples_in(root / "README.md")
     assert doc_examples.run_example(example, root, diags) is None
     return diags
 
@@ -243,3 +243,11 @@ def test_a_scenario_step_is_a_run_or_an_edit(tmp_path):
         "command: invoke check\nsteps:\n  - run: invoke check\n    file: README.md\n", encoding="utf-8")
     (found,) = _run(root).items
     assert (found.code, str(found.origin)) == ("E4070", "docs/examples/odd.yaml:3:5")
+
+
+def test_an_example_marker_left_open_is_refused_and_nothing_is_written(tmp_path):
+    root = _scratch_project(tmp_path, "Intro\n\n<!-- example: invoke --help docs -->\n```\nold\n```\n")
+    with pytest.raises(DossierError) as caught:
+        writer_docs.refresh_docs(root)
+    assert "README.md:3:1: error E4071: an example marker without its closing" in str(caught.value)
+    assert not (root / "docs/reference.md").exists()

@@ -9,9 +9,9 @@ A block of sample output is marked in the Markdown file:
     ```
     <!-- /example -->
 
-or, for output that needs content with mistakes in it, `<!-- example: docs/examples/<name>.yaml -->`:
-a scenario file naming the command, the exit code it must end with, and the edits that put the
-mistakes into a scratch copy of the project. `invoke docs` runs each example in a scratch copy (the
+or, for output that needs content with mistakes in it or a built leaf edited by hand,
+`<!-- example: docs/examples/<name>.yaml -->`: a scenario file (doc_scenarios.py) naming the command,
+the exit code it must end with, and the steps done first (commands, edits). `invoke docs` runs each example in a scratch copy (the
 project's content, templates, builder and tasks.py; never the real tree) as a writer would run it,
 through `invoke`, and writes its output between the markers; tests/test_writer_docs.py runs them again
 and fails when a block differs. Timings and the scratch folder's path are taken out of the output,
@@ -51,10 +51,28 @@ class Example:
     span: tuple[int, int]
 
 
-def examples_in(doc: Path, root: Path) -> list[Example]:
+OPENING = re.compile(r"^<!-- example:", re.M)
+
+
+def examples_in(doc: Path) -> list[Example]:
     text = doc.read_text(encoding="utf-8")
-    return [Example(doc, text.count("\n", 0, m.start()) + 1, m.group("what"), m.group("body"), m.span("body"))
+    return [Example(doc, _line(text, m.start()), m.group("what"), m.group("body"), m.span("body"))
             for m in MARKER.finditer(text)]
+
+
+def unclosed(doc: Path, root: Path, diags: Diagnostics) -> None:
+    """An opening marker no `<!-- /example -->` closes would leave its block typed by hand, unseen: E4071."""
+    text = doc.read_text(encoding="utf-8")
+    closed = {m.start() for m in MARKER.finditer(text)}
+    for m in OPENING.finditer(text):
+        if m.start() not in closed:
+            diags.error("E4071", "an example marker without its closing `<!-- /example -->` (or with a malformed "
+                        "opening line `<!-- example: COMMAND -->`)",
+                        Origin(doc.relative_to(root).as_posix(), _line(text, m.start()), 1))
+
+
+def _line(text: str, at: int) -> int:
+    return text.count("\n", 0, at) + 1
 
 
 def run_example(example: Example, root: Path, diags: Diagnostics) -> str | None:
@@ -71,8 +89,8 @@ def run_example(example: Example, root: Path, diags: Diagnostics) -> str | None:
             return None
         code, output = _run(shlex.split(scenario.command)[1:], copy)
     if code != scenario.exit:
-        diags.error("E4072", f"'{scenario.command}' ended with exit code {code}, not {scenario.exit}:\n{output}",
-                    where)
+        diags.error("E4072", f"'{scenario.command}' ended with exit code {code}, not {scenario.exit}:\n"
+                    f"{_tail(output)}", where)
         return None
     return _block(scenario.command, output)
 
@@ -100,7 +118,7 @@ def _step(step: Step, copy: Path, diags: Diagnostics) -> bool:
         return apply_edit(step, copy, diags)
     code, output = _run(shlex.split(step.run)[1:], copy)
     if code != 0:
-        diags.error("E4072", f"step '{step.run}' ended with exit code {code}, not 0:\n{output}", step.at)
+        diags.error("E4072", f"step '{step.run}' ended with exit code {code}, not 0:\n{_tail(output)}", step.at)
     return code == 0
 
 
@@ -119,10 +137,18 @@ def _run(args: list[str], copy: Path) -> tuple[int, str]:
     no progress bar), stdout and stderr in the order printed."""
     env = {k: v for k, v in os.environ.items() if k not in ("DOSSIER_TRACEBACK", "CMC_NO_PROGRESS")}
     env.update(PYTHONPATH=str(copy), PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", PYTHONHASHSEED="0", CI="true")
-    done = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=copy, env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=RUN_SECONDS)
+    try:
+        done = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=copy, env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=RUN_SECONDS)
+    except subprocess.TimeoutExpired:
+        return -1, f"(did not finish within {RUN_SECONDS} s)"
     output = done.stdout.decode("utf-8", "replace")
     return done.returncode, output.replace(str(copy) + os.sep, "").replace(str(copy), ".")
+
+
+def _tail(output: str, lines: int = 20) -> str:
+    """The end of a failed run's output: where its own message and problem count are."""
+    return "\n".join(output.rstrip().splitlines()[-lines:])
 
 
 def _block(command: str, output: str) -> str:
@@ -135,7 +161,8 @@ def _block(command: str, output: str) -> str:
 def refreshed(doc: Path, root: Path, diags: Diagnostics) -> str:
     """`doc`'s text with every example block replaced by a fresh run (blocks that failed stay as they were)."""
     text = doc.read_text(encoding="utf-8")
-    for example in reversed(examples_in(doc, root)):
+    unclosed(doc, root, diags)
+    for example in reversed(examples_in(doc)):
         block = run_example(example, root, diags)
         if block is not None:
             start, end = example.span
