@@ -155,12 +155,14 @@ def _required_sections(inputs: Inputs) -> list[str]:
     lines = [
         "## Sections per modality",
         "",
-        f"Each leaf of the section tree as the modality profiles ({names}; `product.modality` selects",
-        "one) treat it: **required** (no content is error E2402, naming what to add), optional (built when",
-        "content is given) or n/a (never built; content for it is warning W2406). Where the profiles",
-        "differ, the *Need* column names each. Titles are the ICH M4Q(R1) titles",
-        "(`templates/common/structure-m4q-r1.yaml`; each region words them in its own language). *What to",
-        "write* is the hint E2402 gives; a modality that renders a leaf its own way is listed below the table.",
+        "Each leaf of the section tree as the modality profiles treat it (`product.modality` selects one):",
+        "**required** (no content is error E2402, naming what to add), optional (built when content is",
+        "given) or n/a (never built; content for it is warning W2406). Where the profiles differ, the",
+        "*Need* column names each. Titles are the ICH M4Q(R1) titles (`templates/common/structure-m4q-r1.yaml`;",
+        "each region words them in its own language). *What to write* is the hint E2402 gives; a modality",
+        "that renders a leaf its own way is listed below the table.",
+        "",
+        f"Modality profiles (`templates/modalities/`): {names}.",
         "",
     ]
     rows, changed = [], []
