@@ -18,7 +18,7 @@ from ..modality import ModalityProfile, available_modalities, FOLDER as MODALITI
 from ..profile import available_regions, load_profile
 from ..schema import CTD_NUMBER, SLUG, ListOf, MapOf, Record, Records, Text, bind_record
 from ..source import load_file
-from ..structure import Section, load_tree
+from ..structure import load_tree
 from ..views import KINDS
 
 REFERENCE = Path("docs/reference.md")
@@ -206,7 +206,7 @@ def _needs(modalities, spec) -> str:
 
 
 def _documents(spec, repeat: str) -> str:
-    each = REPEATS.get(repeat, "")
+    each = REPEATS.get(repeat, f"each `{repeat}` item" if repeat else "")
     if spec.docs == "many":
         per = f"one per `{spec.per}` item"
         return f"{per}, for {each}" if each else per
