@@ -235,6 +235,28 @@ def schema(c):
         print(path.relative_to(ROOT))
 
 
+@task(help={"check": "write nothing; list the files that are out of date (exit 5 when any is)"})
+def docs(c, check=False):
+    """Regenerate docs/reference.md and the README/docs examples from the profiles and real runs."""
+    _sweep()
+    from builder.commands.writer_docs import refresh_docs
+
+    def written(exc) -> str:
+        if exc.diagnostics and exc.diagnostics[0].code == "E4002":  # a write failed after others succeeded
+            return "files already written stay whole; the others are as they were"
+        return "nothing was written; the docs are as they were"
+
+    stale = _run(refresh_docs, ROOT, check, written=written)
+    for path in stale:
+        print(f"{path.relative_to(ROOT)}: {'out of date' if check else 'written'}")
+    if not stale:
+        print("docs/reference.md and every example block are up to date")
+    elif check:
+        from invoke import Exit
+
+        raise Exit("run `invoke docs` to regenerate them", code=5)
+
+
 @task(help={"base": "revision to review from: branch, tag, hash or HEAD~1",
             "head": "revision to review to (default: the working tree)",
             "product": "product (default: all)", "region": "fda, ema, nmpa … (default: all)"})
