@@ -21,6 +21,7 @@ from .model_custody import ChainOfIdentity, Custody, ReleaseStrategy
 from .model_dosing import Dosing
 from .model_formulation import DRUG_LOAD, LipidNanoparticle
 from .model_risks import Risk
+from .model_master_files import MasterFile
 
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
@@ -233,6 +234,9 @@ class DrugSubstance(Node):
     comparability: tuple = field(Records(Comparability), False, "manufacturing changes and their ICH Q5E "
                                  "comparability studies (3.2.S.2.6)")
     handling: Handling | None = field(Record(Handling), False, "storage, shipping and thaw/in-use handling")
+    master_files: tuple = field(Records(MasterFile), False, "master files (US DMF, EU CEP or ASMF, NMPA "
+                                "registration) that cover some of this substance's sections "
+                                "(docs/master-files.md)")
 
 
 @dataclass(**M)

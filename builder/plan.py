@@ -13,6 +13,7 @@ from .scope import Scope
 from .structure import Section, SectionTree
 from .provenance import owner_path
 from .regional import Extension, place
+from .master_files import COVERED, COVERED_TEMPLATE, check_sections, covering
 from .views import KINDS, subject
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.docx)?$")
@@ -65,7 +66,9 @@ def _repeat(section: Section, folder: str, scope: Scope, leaves: list, diags: Di
     """Plan the subtree once per item of the repeated list; `once` children once per parent."""
     spec = section.spec
     base = _join(folder, spec.folder)
+    numbers = _numbers_under(section)
     for item in scope.items(spec.repeat):
+        check_sections(item, numbers, spec.number, f"{spec.repeat}[{item.id}]", diags)
         inner = replace(scope, **{_scope_slot(spec.repeat): item})
         own = chain + ((spec.element, _attributes(spec, item, diags)),)
         for child in section.children:
@@ -74,6 +77,16 @@ def _repeat(section: Section, folder: str, scope: Scope, leaves: list, diags: Di
     for child in section.children:
         if child.spec.once == "true":
             _walk(child, base.replace("/{item}", ""), scope, leaves, diags, chain + ((spec.element, ()),))
+
+
+def _numbers_under(section: Section) -> frozenset:
+    """Every section number below a repeated heading: what a master file on its record may cover."""
+    found, todo = set(), list(section.children)
+    while todo:
+        child = todo.pop()
+        found.add(child.spec.number)
+        todo.extend(child.children)
+    return frozenset(found)
 
 
 def _attributes(spec, item, diags: Diagnostics) -> tuple:
@@ -105,6 +118,9 @@ def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics
     if rule is not None and rule.need == "not-applicable":
         _not_applicable(spec, kind, rule, heading, scope, diags)
         return
+    if covering(scope, spec.number):
+        _plan_covered(spec, kind, folder, title, heading, scope, leaves, diags, chain)
+        return
     spec = replace(spec, kind=name, required=("true" if rule.need == "required" else "false")) if rule else spec
     if spec.docs == "many":
         items = [i for i in scope.items(spec.per) if kind.present(replace(scope, item=i), spec.number)]
@@ -127,6 +143,29 @@ def _plan_leaf(spec, folder: str, scope: Scope, leaves: list, diags: Diagnostics
         owner = scope.owner
         where = owner.at if owner is not None else None
         diags.error("E2402", f"{heading} has no content: {kind.hint(spec.number)}", where, owner_path(scope))
+
+
+def _plan_covered(spec, kind, folder: str, title: str, heading: str, scope: Scope, leaves: list, diags: Diagnostics,
+                  chain: tuple) -> None:
+    """A section a master file covers: one document stating the reference (views/master_file.py) in place
+    of the section's own kind, so none of its detailed records is required; records written for it
+    anyway are not printed, and not dropped in silence (W2566)."""
+    if _own_data(spec, kind, scope):
+        owner = scope.owner
+        diags.warning("W2566", f"{heading} is covered by a master file; the record's own data for it is not "
+                      "printed (remove it, or the section from covered_sections)", owner.at, owner_path(scope))
+    leaves.append(Leaf(spec.number, title, spec.element, f"{folder}/{spec.stem}.docx", COVERED_TEMPLATE, COVERED,
+                       heading, subject(scope), scope, backbone=chain))
+
+
+def _own_data(spec, kind, scope: Scope) -> bool:
+    """Whether the record holds data for the section beyond its narrative (which a covered leaf prints)."""
+    if spec.docs == "many":
+        return bool(scope.items(spec.per))
+    owner = scope.owner
+    bare = replace(owner, narrative={k: v for k, v in owner.narrative.items() if k != spec.number})
+    slot = next(name for name in ("excipient", "product", "substance") if getattr(scope, name) is owner)
+    return kind.present(replace(scope, **{slot: bare}), spec.number)
 
 
 def _not_applicable(spec, kind, rule, heading: str, scope: Scope, diags: Diagnostics) -> None:

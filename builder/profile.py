@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import Diagnostics, environment_error
 from .merge import apply_overlay
 from .model import M, STORAGE_CASES, Node
+from .model_master_files import KIND_KEY, MasterFileKind
 from .ooxml.steps import STEPS
 from .schema import CTD_NUMBER, Choice, ListOf, MapOf, Pattern, Record, Records, Slug, Text, WholeNumber, bind_record, field
 from .source import load_file
@@ -111,6 +112,9 @@ class RegionProfile(Node):
     pdf: PdfRules = field(Record(PdfRules), True, "what a PDF rendition must be (invoke pdf)")
     postprocess: tuple = field(ListOf(Choice(*STEPS)), True, "post-processing steps, in order")
     layout: Layout = field(Record(Layout), True, "how pages flow: tables kept together, the page header's name")
+    master_file_kinds: dict = field(MapOf(KIND_KEY, "a master-file kind", Record(MasterFileKind)), False,
+                                    "kind → where it is filed, its fields and the sections it may cover "
+                                    "(docs/master-files.md)")
 
     def label(self, key: str) -> str:
         return self.labels[key]

@@ -7,7 +7,7 @@ are collected in one run.
 """
 from __future__ import annotations
 
-from . import references
+from . import master_files, references
 from .errors import Diagnostics
 from .model import Content
 from .page_header import check_short_name
@@ -22,5 +22,6 @@ def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagno
     if content is None or len(diags.errors) > failed:
         return None  # a record that failed to bind would make every reference to it look wrong
     references.check(content, product_id, profile, diags)
+    master_files.check(content, profile, diags)
     check_short_name(content.product, profile.layout, diags)
     return content if len(diags.errors) == failed else None

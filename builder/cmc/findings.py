@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import Category, Diagnostic, Diagnostics
 from ..regional import missing_extensions
+from .. import master_files
 from ..model_platform import platform_references
 from ..source import load_file
 from . import checks, pairs
@@ -85,6 +86,7 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
             found += check.run(ctx, owner, path)
     if profile is not None:
         found += missing_extensions(content, profile, modality)  # the region's rule, whatever the modality
+        found += master_files.findings(content, profile, leaves)  # likewise: the region's master files
     found += platform_references(content)  # whatever the modality: a platform cites where its data comes from
     return justify(found, content), judged.tally
 
