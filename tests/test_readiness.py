@@ -60,7 +60,7 @@ def test_an_incomplete_region_gets_each_blocker_counted(project):
         "3.2.P.2 m3/32-body-data/32p-drug-prod/testavec-vial/32p2-pharm-dev/pharmaceutical-development.docx: 'TODO'"]
     assert by_kind["unchecked-result"].details[0].startswith("F4104 ")
     assert found.summary() == ("readiness 79/100 (1 missing-leaf, 1 placeholder, 1 unchecked-result, 1 open-high-risk; "
-                               "master files not modelled)")
+                               "master files: none cited)")
 
 
 def test_closing_the_risk_and_filling_the_leaf_raise_the_score(project):
@@ -129,12 +129,11 @@ def test_the_reports_are_written_as_word_markdown_and_json(project):
     assert sorted(p.name for p in paths) == sorted(f"readiness-{r}.{s}" for r in ("fda", "ema", "nmpa")
                                                    for s in ("json", "md", "docx"))
     data = json.loads((folder / "readiness-fda.json").read_text(encoding="utf-8"))
-    assert data["score"] == 79 and data["master_files"] == "not modelled"
+    assert data["score"] == 79 and data["master_files"] == 0
     assert {b["kind"]: b["count"] for b in data["blockers"]}["missing-leaf"] == 1
     text = (folder / "readiness-fda.md").read_text(encoding="utf-8")
     assert "**Readiness score: 79 of 100" in text and "| Required leaves missing | 1 | 10 |" in text
-    assert "| Master-file references without their document | not modelled: the content model has no master-file " \
-           "references yet | 10 |" in text
+    assert "| Master-file references without their document | 0 | 10 |" in text
     document = docx.Document(folder / "readiness-nmpa.docx")
     assert document.paragraphs[0].text == "申报准备度"
     table = [[c.text for c in row.cells] for row in document.tables[0].rows]
@@ -146,4 +145,4 @@ def test_invoke_check_prints_readiness_for_the_example():
                             cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "examparvovec/fda: 87 leaves planned, no errors;" in result.stdout
-    assert "; readiness 90/100 (2 open-high-risk; master files not modelled)" in result.stdout
+    assert "; readiness 90/100 (2 open-high-risk; master files: none cited)" in result.stdout

@@ -4,7 +4,8 @@ Per (product, region), from one run of the pipeline that does not stop at errors
 modality and region profiles expect that are missing (E2402) or print placeholder text; results not
 checked; open findings (errors and warnings not justified); open high risks of the register; regional
 items missing (NMPA node extensions, F4801); in a region written in another language than English,
-leaves with English-only paragraphs or cells; master-file references (not modelled: said, not passed).
+leaves with English-only paragraphs or cells; master-file references without their document (F4882: a
+reference lacking a field its kind needs to be filed, such as its number).
 
 Score = max(0, 100 − Σ weight × count), the weights in `templates/common/readiness.yaml`. The same
 figures are what `invoke check` prints on each pair's summary line.
@@ -14,16 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import master_files as mf
 from ..errors import Diagnostics
 from ..leaf_text import ReadinessRules, load_readiness, placeholder_in, text_units
 from ..risks import assess as assess_risk, for_region, load_scales
 
 # Findings counted under a blocker of their own, not again as open findings.
 COUNTED_ELSEWHERE = {"E2402": "missing-leaf", "F4801": "regional-item", "F4104": "unchecked-result",
-                     "F4204": "unchecked-result", "F4105": "unchecked-result", "F4205": "unchecked-result"}
+                     "F4204": "unchecked-result", "F4105": "unchecked-result", "F4205": "unchecked-result",
+                     "F4882": "master-file"}
 KINDS = ("missing-leaf", "placeholder", "unchecked-result", "open-error", "open-warning", "open-high-risk",
          "regional-item", "english-only", "master-file")
-NOT_MODELLED = "not modelled"
 SHOWN = 5   # details listed per blocker in the summary line and documents; JSON lists them all
 
 
@@ -47,7 +49,7 @@ class Readiness:
     blockers: list
     assessed: bool = True          # False: content errors stopped the pair before planning
     not_evaluated: int = 0         # results typed as not evaluated (not yet due): listed, not counted
-    master_files: str = NOT_MODELLED
+    master_files: int = 0          # master-file references this region's dossier cites
     product_name: str = ""
     profile: object = None
 
@@ -63,7 +65,7 @@ class Readiness:
     def summary(self) -> str:
         """One line: the score and what blocks it, as `invoke check` and `invoke readiness` print it."""
         what = ", ".join(f"{b.count} {b.kind}" for b in self.blocking()) or "nothing blocks"
-        return f"readiness {self.score}/100 ({what}; master files {self.master_files})"
+        return f"readiness {self.score}/100 ({what}; master files: {self.master_files or 'none'} cited)"
 
     def as_json(self) -> dict:
         return {"product": self.product, "region": self.region, "as_of": self.as_of, "score": self.score,
@@ -81,6 +83,8 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
         kind = COUNTED_ELSEWHERE.get(item.code)
         if kind in ("missing-leaf", "regional-item") and item.severity == "error":
             _add(found[kind], f"{item.code} {item.message}")
+        elif kind == "master-file" and item.severity == "warning":
+            _add(found[kind], f"{item.code} {item.field}: {item.message}")
         elif kind == "unchecked-result" and item.severity == "warning":
             found[kind].details.append(f"{item.code} {item.field}: {item.message}")   # counted from the tally
         elif kind is None and item.severity in ("error", "warning"):
@@ -105,7 +109,8 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
             _add(found["open-high-risk"], f"{risk.id}: {risk.question}")
     content = dossier.content
     return Readiness(dossier.product, dossier.region, content.product.as_of, [found[k] for k in KINDS],
-                     not_evaluated=tally.not_evaluated if tally is not None else 0, product_name=content.product.name,
+                     not_evaluated=tally.not_evaluated if tally is not None else 0,
+                     master_files=mf.references(content, dossier.profile), product_name=content.product.name,
                      profile=dossier.profile)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..ooxml.blocks import Block, Cell, Run, paragraph, table
 from ..publish import canonical_json
-from .readiness import NOT_MODELLED, Readiness
+from .readiness import Readiness
 from .risk_docs import _md, _md_table, report_docx, write_reports
 
 STEM = "readiness"
@@ -29,14 +29,9 @@ def _region(readiness: Readiness) -> str:
 
 
 def rows(readiness: Readiness) -> list[list[str]]:
-    """Blocker kind (in the region's words), count, weight; master files as not modelled."""
-    out = []
-    for blocker in readiness.blockers:
-        key = "readiness_" + blocker.kind.replace("-", "_")
-        count = _label(readiness, "readiness_not_modelled") if blocker.kind == "master-file" and \
-            readiness.master_files == NOT_MODELLED else str(blocker.count)
-        out.append([_label(readiness, key), count, str(blocker.weight)])
-    return out
+    """Blocker kind (in the region's words), count, weight."""
+    return [[_label(readiness, "readiness_" + blocker.kind.replace("-", "_")), str(blocker.count), str(blocker.weight)]
+            for blocker in readiness.blockers]
 
 
 def headings(readiness: Readiness) -> list[str]:

@@ -1,0 +1,209 @@
+"""Master-file references as content (issue 15 item 1): a generic levetiracetam tablet whose drug
+substance is covered by a US DMF, an EU CEP and an NMPA registration (tests/roots/levetiracetam) builds
+for every region with no invented process, materials or stability study. The documents are opened:
+each region's covered 3.2.S leaves state that region's reference and nothing else, the applicant's own
+parts (specification, batch data) are still there, and 3.2.S.7 says nothing about studies the dossier
+does not hold. Bad references are positioned errors; the applicant's part marked covered is a warning."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from builder.commands.readiness import readiness
+from builder.errors import Diagnostics
+from builder.pipeline import build
+
+from conftest import REPO, edit, prepared_diagnostics
+
+ROOT = REPO / "tests" / "roots" / "levetiracetam"
+PRODUCT = "levetiracetam"
+DS = "content/levetiracetam/core/drug-substance.yaml"
+NMPA = "content/levetiracetam/nmpa.yaml"
+REGIONS = ("fda", "ema", "nmpa")
+COVERED = ("3.2.S.2.2", "3.2.S.2.3", "3.2.S.2.4", "3.2.S.2.5", "3.2.S.2.6", "3.2.S.3.1", "3.2.S.3.2", "3.2.S.6",
+           "3.2.S.7.1", "3.2.S.7.2", "3.2.S.7.3")
+STATEMENTS = {
+    "fda": "This information is provided in DMF Type II No. 012345 held by Acme Fine Chemicals (Zhejiang) Co., Ltd.; "
+           "a letter of authorization is provided in Module 1 (1.4.1).",
+    "ema": "This information is covered by the Certificate of Suitability to the monographs of the European "
+           "Pharmacopoeia (CEP) R1-CEP 2015-123-Rev 02 held by Acme Fine Chemicals (Zhejiang) Co., Ltd.; a copy of "
+           "the certificate is provided in Module 1 (annex to the application form) and 3.2.R.",
+    "nmpa": "本部分信息见登记号为Y20190001234的原料药登记资料（登记人：台州艾克精细化工有限公司），该原料药与本制剂关联审评；"
+            "原料药登记人出具的授权使用书见第一部分（1.4）。",
+}
+OTHERS = {"fda": ("CEP", "Y20190001234"), "ema": ("DMF", "Y20190001234"), "nmpa": ("DMF", "CEP")}
+
+
+def copy_root(dest: Path) -> Path:
+    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(REPO / "templates", dest / "templates")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = copy_root(tmp_path_factory.mktemp("levetiracetam"))
+    diags = Diagnostics()
+    build(root, diags=diags)
+    return root, diags
+
+
+def leaves(root: Path, region: str, number: str) -> list[Path]:
+    manifest = json.loads((root / "output" / PRODUCT / region / "manifest.json").read_text(encoding="utf-8"))
+    return [root / "output" / PRODUCT / region / leaf["path"] for leaf in manifest["leaves"] if leaf["number"] == number]
+
+
+def text_of(path: Path) -> tuple[list[str], list[list[str]]]:
+    document = docx.Document(path)
+    return ([p.text for p in document.paragraphs if p.text.strip()],
+            [[c.text for c in row.cells] for table in document.tables for row in table.rows])
+
+
+def test_the_root_builds_for_every_region_without_any_finding(built):
+    root, diags = built
+    for region in REGIONS:
+        assert json.loads((root / "output" / PRODUCT / region / "findings.json").read_text())["findings"] == []
+    assert not [d for d in diags.items if d.severity in ("error", "warning")], [str(d) for d in diags.items]
+
+
+def test_the_root_holds_no_placeholder_records():
+    """The substance has no process, materials, characterisation, impurities, container or stability of its own."""
+    from ruamel.yaml import YAML
+
+    ds = YAML(typ="safe").load((ROOT / DS).read_text(encoding="utf-8"))["drug_substances"][0]
+    assert not {"process", "materials", "characterisation", "impurities", "container_closure", "stability"} & set(ds)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_covered_leaf_states_the_regions_reference(built, region):
+    root, _ = built
+    for number in COVERED:
+        [path] = leaves(root, region, number)
+        paragraphs, tables = text_of(path)
+        assert STATEMENTS[region] in paragraphs, (number, paragraphs)
+        assert tables == [], number                                      # no table of the holder's data
+        body = "\n".join(paragraphs)
+        assert not any(other in body for other in OTHERS[region]), (number, body)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_no_stability_conclusion_without_a_study(built, region):
+    root, _ = built
+    for number in ("3.2.S.7.1", "3.2.S.7.2", "3.2.S.7.3"):
+        body = "\n".join(text_of(leaves(root, region, number)[0])[0])
+        for words in ("accelerated", "significant change", "is proposed", "Long-term data", "加速", "显著变化"):
+            assert words not in body, (number, words)
+    summary = text_of(leaves(root, region, "3.2.S.7.1")[0])[0]
+    assert summary[-1] in ("The re-test period stated by the holder is 5 years when stored in the holder's container "
+                           "at not more than 30 °C.", "登记人声明的复检期为5年（登记人包装，不超过30 °C贮藏）。")
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_the_applicants_own_parts_stay(built, region):
+    root, _ = built
+    _, spec = text_of(leaves(root, region, "3.2.S.4.1")[0])
+    criteria = {row[-1] for row in spec}
+    assert {"NMT 0.05 %", "98.0 % to 102.0 %"} <= criteria or {"不得过0.05%", "98.0%～102.0%"} <= criteria, spec
+    _, batches = text_of(leaves(root, region, "3.2.S.4.4")[0])
+    cells = {c for row in batches for c in row}
+    assert {"ACL-2403011", "ACL-2404027", "ACL-2405009", "99.8 %"} <= cells
+    assert len(leaves(root, region, "3.2.S.4.2")) == 2 and leaves(root, region, "3.2.S.5")
+    paragraphs, _ = text_of(leaves(root, region, "3.2.S.2.1")[0])
+    assert not any(s in p for p in paragraphs for s in STATEMENTS.values())
+
+
+def test_readiness_counts_the_references_and_nothing_missing(tmp_path):
+    root = copy_root(tmp_path)
+    found = {r.region: r for r in readiness(root, [PRODUCT])}
+    for region in REGIONS:
+        blocking = {b.kind: b.count for b in found[region].blocking()}
+        assert found[region].master_files == 1
+        assert not {"missing-leaf", "placeholder", "master-file", "open-error", "open-warning"} & set(blocking), blocking
+        assert "master files: 1 cited" in found[region].summary()
+
+
+def _codes(root: Path, region: str = "fda") -> set:
+    return {(d.code, d.origin.line if d.origin else 0, d.field) for d in prepared_diagnostics(root, PRODUCT, region)}
+
+
+def line_of(root: Path, rel: str, needle: str) -> int:
+    lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    [found] = [n for n, line in enumerate(lines, 1) if needle in line]
+    return found
+
+
+def test_bad_references_are_positioned_errors(tmp_path):
+    root = copy_root(tmp_path)
+    edit(root, DS, "kind: cep                    # filed in ema dossiers only", "kind: cepp")
+    edit(root, DS, "        type: II\n", "        type: VII\n        region: nmpa\n")
+    edit(root, DS, "        authorisation: Module 1 (1.4.1)\n", "        authorisation: Module 1 (1.4.1)\n        copy: 3.2.R\n")
+    ds = "drug_substances[levetiracetam-acme].master_files"
+    found = _codes(root)
+    assert ("E2561", line_of(root, DS, "kind: cepp"), f"{ds}[eu-cep].kind") in found
+    assert ("E2565", line_of(root, DS, "type: VII"), f"{ds}[us-dmf].type") in found
+    assert ("E2563", line_of(root, DS, "region: nmpa"), f"{ds}[us-dmf].region") in found
+    assert ("E2562", line_of(root, DS, "copy: 3.2.R"), f"{ds}[us-dmf].copy") in found
+    messages = [str(d) for d in prepared_diagnostics(root, PRODUCT, "fda")]
+    assert any("E2561" in m and "did you mean 'cep'?" in m and f"{DS}:{line_of(root, DS, 'kind: cepp')}:" in m
+               for m in messages), messages
+    assert any("E2562" in m and "takes no `copy`" in m for m in messages), messages
+
+
+def test_an_unknown_field_of_a_reference_is_a_positioned_error(tmp_path):
+    root = copy_root(tmp_path)
+    edit(root, DS, "        type: II\n", "        type: II\n        numbr: '1'\n")
+    assert ("E2202", line_of(root, DS, "numbr: '1'"), "drug_substances[levetiracetam-acme].master_files[us-dmf].numbr") \
+        in _codes(root)
+
+
+def test_a_covered_section_outside_the_substance_is_a_positioned_error(tmp_path):
+    root = copy_root(tmp_path)
+    line = edit(root, DS, "3.2.S.2.6, 3.2.S.3, 3.2.S.6, 3.2.S.7]", "3.2.S.2.6, 3.2.S.3, 3.2.S.6, 3.2.S.7, 3.2.P.5.1, 3.2.S.9]")
+    found = [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.code == "E2564"]
+    assert {(d.origin.path, d.origin.line, d.field) for d in found} == {
+        (DS, line, "drug_substances[levetiracetam-acme].master_files[us-dmf].covered_sections")}
+    assert sorted(d.message.split("'")[1] for d in found) == ["3.2.P.5.1", "3.2.S.9"]
+    assert all("is not a 3.2.S section" in d.message for d in found)
+
+
+def test_the_applicants_part_marked_covered_is_a_configurable_warning(tmp_path):
+    root = copy_root(tmp_path)
+    line = edit(root, DS, "3.2.S.2.6, 3.2.S.3, 3.2.S.6, 3.2.S.7]", "3.2.S.2.6, 3.2.S.3, 3.2.S.6, 3.2.S.7, 3.2.S.4.1]")
+    found = [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.code == "F4881"]
+    assert [(d.severity, d.origin.line, d.field) for d in found] == [
+        ("warning", line, "drug_substances[levetiracetam-acme].master_files[us-dmf].covered_sections[3.2.S.4.1]")]
+    assert "the drug substance specification and batch data" in found[0].message
+    assert not [d for d in prepared_diagnostics(root, PRODUCT, "ema") if d.code == "F4881"]  # the CEP does not cover it
+    profile = root / "templates/fda/region.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "master_file_kinds:\n  dmf:\n    outside: \"off\"\n",
+                       encoding="utf-8")
+    assert not [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.code == "F4881"]
+
+
+def test_a_reference_without_its_number_is_a_readiness_blocker(tmp_path):
+    root = copy_root(tmp_path)
+    edit(root, NMPA, "        number: Y20190001234\n", "")
+    items = prepared_diagnostics(root, PRODUCT, "nmpa")
+    assert [(d.code, d.severity, d.field) for d in items if d.code == "F4882"] == [
+        ("F4882", "warning", "drug_substances[levetiracetam-acme].master_files[cn-registration].number")]
+    found = {r.region: r for r in readiness(root, [PRODUCT])}
+    assert {b.kind: b.count for b in found["nmpa"].blocking()}.get("master-file") == 1
+    assert not {b.kind for b in found["fda"].blocking()} & {"master-file"}
+    build(root, [PRODUCT], ["nmpa"], jobs=1)
+    paragraphs, _ = text_of(leaves(root, "nmpa", "3.2.S.2.2")[0])
+    assert "本部分信息见登记号为（未注明）的原料药登记资料（登记人：台州艾克精细化工有限公司），该原料药与本制剂关联审评；" \
+           "原料药登记人出具的授权使用书见第一部分（1.4）。" in paragraphs
+
+
+def test_records_written_for_a_covered_section_are_not_dropped_in_silence(tmp_path):
+    root = copy_root(tmp_path)
+    edit(root, DS, "    reference_standards:\n", "    container_closure:\n"
+         "      - {id: drum, component: Fibre drum, material: double LDPE bags, standard: In-house}\n"
+         "    reference_standards:\n")
+    found = [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.code == "W2566"]
+    assert [d.message.split(" is covered")[0] for d in found] == ["3.2.S.6 Container Closure System"]
+    assert found[0].field == "drug_substances[levetiracetam-acme]"
