@@ -9,8 +9,9 @@ record's detailed data. What varies (kinds, their fields, the sections each may 
 is profile data; this module only reads it.
 
 Rules, by stage: validate (E2561 unknown kind, E2562 a field the kind does not take, E2563 a region the
-kind is not filed in, E2565 a type the kind does not list); plan (E2564 a covered section that is not a
-section of the record's subtree); check (F4881 a covered section outside the kind's may_cover, the
+kind is not filed in, E2565 a type the kind does not list, E2567 a region profile without the kind's
+statement); plan (E2564 a covered section that is not a section of the record's subtree, W2566 records
+written for a covered section); check (F4881 a covered section outside the kind's may_cover, the
 applicant's own part; F4882 a reference without a field it needs to be filed: readiness counts it).
 """
 from __future__ import annotations
@@ -99,6 +100,9 @@ def check(content, profile, diags: Diagnostics) -> None:
                 if getattr(mf, name) and name not in kind.allowed:
                     diags.error("E2562", f"a {kind.name} reference takes no `{name}` (it takes: "
                                 f"{', '.join(kind.allowed)})", mf.where(name), f"{here}.{name}")
+            if filed_in(mf, kind, profile.id) and f"master_file_{mf.kind}" not in profile.labels:
+                diags.error("E2567", f"the {profile.id} profile has no statement for a {kind.name}: add the label "
+                            f"master_file_{mf.kind} to its region.yaml", mf.where("kind"), f"{here}.kind")
             if mf.type and "type" in kind.allowed and kind.types and mf.type not in kind.types:
                 diags.error("E2565", f"'{mf.type}' is not a {kind.name} type (one of {', '.join(kind.types)})",
                             mf.where("type"), f"{here}.type")

@@ -207,3 +207,20 @@ def test_records_written_for_a_covered_section_are_not_dropped_in_silence(tmp_pa
     found = [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.code == "W2566"]
     assert [d.message.split(" is covered")[0] for d in found] == ["3.2.S.6 Container Closure System"]
     assert found[0].field == "drug_substances[levetiracetam-acme]"
+
+
+def test_a_kind_without_its_regions_statement_is_a_positioned_error(tmp_path):
+    """A kind added to the profiles without its wording stops at validation, never a traceback at render."""
+    root = copy_root(tmp_path)
+    profile = root / "templates/common/profile.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("master_file_kinds:\n", "master_file_kinds:\n  us-mf:\n    name: US master file\n"
+                                    "    regions: [fda]\n    allowed: [number]\n    may_cover: [3.2.S.2.2]\n", 1),
+                       encoding="utf-8")
+    edit(root, DS, "kind: dmf ", "kind: us-mf ")
+    edit(root, DS, "        type: II\n", "")
+    edit(root, DS, "        holder: Acme Fine Chemicals (Zhejiang) Co., Ltd.\n        authorisation: Module 1 (1.4.1)\n", "")
+    found = [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.severity == "error"]
+    assert [(d.code, d.origin.line, d.field) for d in found] == [
+        ("E2567", line_of(root, DS, "kind: us-mf"), "drug_substances[levetiracetam-acme].master_files[us-dmf].kind")]
+    assert "add the label master_file_us-mf" in found[0].message
