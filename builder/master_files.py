@@ -63,7 +63,7 @@ def statement(scope, reference) -> str:
     else by the value; a missing field prints its clause as nothing, a bare value as master_file_missing,
     so the sentence never states a document the content does not name."""
     labels = scope.profile.labels
-    text = scope.label(f"master_file_{reference.kind}")
+    text, filled = scope.label(f"master_file_{reference.kind}"), []
     for name in REFERENCE_FIELDS:
         if "{" + name + "}" not in text:
             continue
@@ -77,6 +77,15 @@ def statement(scope, reference) -> str:
         else:
             shown = value or scope.label("master_file_missing")
         text = text.replace("{" + name + "}", shown)
+        filled.append(shown)
+    return _one_stop(text, filled)
+
+
+def _one_stop(text: str, filled: list) -> str:
+    """A value ending in a full stop ("… Co., Ltd.") where the sentence ends keeps one stop, not two."""
+    for shown in filled:
+        if shown and shown[-1] in ".。":
+            text = text.replace(shown + shown[-1], shown)
     return text
 
 

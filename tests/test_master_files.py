@@ -224,3 +224,41 @@ def test_a_kind_without_its_regions_statement_is_a_positioned_error(tmp_path):
     assert [(d.code, d.origin.line, d.field) for d in found] == [
         ("E2567", line_of(root, DS, "kind: us-mf"), "drug_substances[levetiracetam-acme].master_files[us-dmf].kind")]
     assert "add the label master_file_us-mf" in found[0].message
+
+
+def _printed(root: Path, region: str, suffix: str) -> str:
+    """What one leaf prints (the blocks `invoke build` writes), without rendering the dossier."""
+    from builder.pipeline import prepare
+    from builder.project import Project
+
+    dossier = prepare(Project(root), [PRODUCT], [region], diags=Diagnostics())[0]
+    [units] = [units for path, units in dossier.texts.items() if path.endswith(suffix)]
+    return "\n".join(units)
+
+
+PROCESS = "32s2-manuf/manuf-process-and-controls.docx"
+
+
+def test_an_asmf_states_its_restricted_part_and_letter_of_access(tmp_path):
+    root = copy_root(tmp_path)
+    edit(root, DS, "        kind: cep                    # filed in ema dossiers only\n        number: R1-CEP 2015-123-Rev 02\n",
+         "        kind: asmf\n        number: EMEA/ASMF/00123\n        authorisation: Module 1 (1.2, annex)\n")
+    edit(root, DS, "        copy: Module 1 (annex to the application form) and 3.2.R\n", "")
+    assert [d.field.split("[")[-1] for d in prepared_diagnostics(root, PRODUCT, "ema") if d.code == "F4881"] == [
+        f"{n}]" for n in ("3.2.S.3.1", "3.2.S.3.2", "3.2.S.6", "3.2.S.7.1", "3.2.S.7.2", "3.2.S.7.3")]  # the applicant's part
+    assert "This information is given in the restricted part of the Active Substance Master File EMEA/ASMF/00123 held " \
+           "by Acme Fine Chemicals (Zhejiang) Co., Ltd., which the ASMF holder submits directly to the competent " \
+           "authorities; a letter of access is provided in Module 1 (1.2, annex)." in _printed(root, "ema", PROCESS)
+
+
+def test_a_clause_goes_with_its_field(tmp_path):
+    """No letter of authorization is claimed where the content names none, and no holder or copy."""
+    root = copy_root(tmp_path)
+    edit(root, DS, "        authorisation: Module 1 (1.4.1)\n", "")
+    edit(root, DS, "        copy: Module 1 (annex to the application form) and 3.2.R\n", "")
+    edit(root, NMPA, "        authorisation: 第一部分（1.4）\n", "")
+    fda, ema, nmpa = (_printed(root, region, PROCESS) for region in REGIONS)
+    assert "This information is provided in DMF Type II No. 012345 held by Acme Fine Chemicals (Zhejiang) Co., Ltd." \
+           in fda.split("\n") and "letter of authorization" not in fda
+    assert "(CEP) R1-CEP 2015-123-Rev 02 held by Acme Fine Chemicals (Zhejiang) Co., Ltd." in ema and "a copy" not in ema
+    assert "该原料药与本制剂关联审评。" in nmpa and "授权使用书" not in nmpa
