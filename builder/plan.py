@@ -80,8 +80,9 @@ def _repeat(section: Section, folder: str, scope: Scope, leaves: list, diags: Di
 
 
 def _numbers_under(section: Section) -> frozenset:
-    """Every section number below a repeated heading: what a master file on its record may cover."""
-    found, todo = set(), list(section.children)
+    """Every section number below a repeated heading that is planned per item (not its `once` children):
+    what a master file on the item's record may cover."""
+    found, todo = set(), [child for child in section.children if child.spec.once != "true"]
     while todo:
         child = todo.pop()
         found.add(child.spec.number)
