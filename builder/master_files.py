@@ -98,23 +98,28 @@ def check(content, profile, diags: Diagnostics) -> None:
             here = f"{path}.master_files[{mf.id}]"
             kind = kinds.get(mf.kind)
             if kind is None:
-                known = ", ".join(sorted(kinds)) or "none"
-                diags.error("E2561", f"'{mf.kind}' is not a master-file kind (known: {known}){_suggest(mf.kind, kinds)}",
+                known, hint = ", ".join(sorted(kinds)) or "none", _suggest(mf.kind, kinds)
+                diags.error("E2561", f"'{mf.kind}' is not a master-file kind (known: {known}){hint}",
                             mf.where("kind"), f"{here}.kind")
                 continue
-            if mf.region and mf.region not in kind.regions:
-                diags.error("E2563", f"a {kind.name} is cited in {', '.join(kind.regions)} dossiers, not '{mf.region}'",
-                            mf.where("region"), f"{here}.region")
-            for name in REFERENCE_FIELDS:
-                if getattr(mf, name) and name not in kind.allowed:
-                    diags.error("E2562", f"a {kind.name} reference takes no `{name}` (it takes: "
-                                f"{', '.join(kind.allowed)})", mf.where(name), f"{here}.{name}")
-            if filed_in(mf, kind, profile.id) and f"master_file_{mf.kind}" not in profile.labels:
-                diags.error("E2567", f"the {profile.id} profile has no statement for a {kind.name}: add the label "
-                            f"master_file_{mf.kind} to its region.yaml", mf.where("kind"), f"{here}.kind")
-            if mf.type and "type" in kind.allowed and kind.types and mf.type not in kind.types:
-                diags.error("E2565", f"'{mf.type}' is not a {kind.name} type (one of {', '.join(kind.types)})",
-                            mf.where("type"), f"{here}.type")
+            _check_reference(mf, kind, profile, here, diags)
+
+
+def _check_reference(mf, kind, profile, here: str, diags: Diagnostics) -> None:
+    """One reference of a known kind: its region, its fields, its statement label and its type."""
+    if mf.region and mf.region not in kind.regions:
+        diags.error("E2563", f"a {kind.name} is cited in {', '.join(kind.regions)} dossiers, not '{mf.region}'",
+                    mf.where("region"), f"{here}.region")
+    for name in REFERENCE_FIELDS:
+        if getattr(mf, name) and name not in kind.allowed:
+            diags.error("E2562", f"a {kind.name} reference takes no `{name}` (it takes: "
+                        f"{', '.join(kind.allowed)})", mf.where(name), f"{here}.{name}")
+    if filed_in(mf, kind, profile.id) and f"master_file_{mf.kind}" not in profile.labels:
+        diags.error("E2567", f"the {profile.id} profile has no statement for a {kind.name}: add the label "
+                    f"master_file_{mf.kind} to its region.yaml", mf.where("kind"), f"{here}.kind")
+    if mf.type and "type" in kind.allowed and kind.types and mf.type not in kind.types:
+        diags.error("E2565", f"'{mf.type}' is not a {kind.name} type (one of {', '.join(kind.types)})",
+                    mf.where("type"), f"{here}.type")
 
 
 def check_sections(item, numbers: frozenset, heading: str, path: str, diags: Diagnostics) -> None:
