@@ -262,3 +262,17 @@ def test_a_clause_goes_with_its_field(tmp_path):
            in fda.split("\n") and "letter of authorization" not in fda
     assert "(CEP) R1-CEP 2015-123-Rev 02 held by Acme Fine Chemicals (Zhejiang) Co., Ltd." in ema and "a copy" not in ema
     assert "该原料药与本制剂关联审评。" in nmpa and "授权使用书" not in nmpa
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("3.2.S.2.6, 3.2.S.3, 3.2.S.6, 3.2.S.7]", "3.2.S.2.6, 3.2.S.3, 3.2.S.6, S.7.1]", "E2208"),   # not a CTD number
+    ("covered_sections: [3.2.S.2.2, 3.2.S.2.3, 3.2.S.2.4, 3.2.S.2.5, 3.2.S.2.6, 3.2.S.3, 3.2.S.6, 3.2.S.7]\n      - id: eu-cep",
+     "covered_sections: 3.2.S.2.2\n      - id: eu-cep", "E2203"),                                      # not a list
+    ("        type: II\n", "        type: [II]\n", "E2203"),
+])
+def test_malformed_values_are_positioned_errors_not_tracebacks(tmp_path, old, new, code):
+    root = copy_root(tmp_path)
+    line = edit(root, DS, old, new)
+    found = [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.severity == "error"]
+    assert [(d.code, d.origin.path, d.origin.line) for d in found] == [(code, DS, line)], [str(d) for d in found]
+    assert found[0].field.startswith("drug_substances[levetiracetam-acme].master_files[us-dmf].")
