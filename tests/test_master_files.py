@@ -276,3 +276,21 @@ def test_malformed_values_are_positioned_errors_not_tracebacks(tmp_path, old, ne
     found = [d for d in prepared_diagnostics(root, PRODUCT, "fda") if d.severity == "error"]
     assert [(d.code, d.origin.path, d.origin.line) for d in found] == [(code, DS, line)], [str(d) for d in found]
     assert found[0].field.startswith("drug_substances[levetiracetam-acme].master_files[us-dmf].")
+
+
+def test_the_root_validates_against_the_editor_schemas():
+    """What editors check as the writer types (schemas/, docs/editor-support.md) accepts master files too."""
+    from test_jsonschema import _load, _problems, _validator
+
+    from builder.jsonschema import content_schema, overlay_schema
+
+    overlay, content, merged = _validator(overlay_schema()), _validator(content_schema()), {}
+    folder = ROOT / "content" / PRODUCT
+    for path in sorted((folder / "core").glob("*.yaml")) + sorted(folder.glob("*.yaml")):
+        data = _load(path)
+        assert _problems(overlay, data) == [], path.name
+        if path.parent.name == "core":
+            merged.update(data)
+    assert _problems(content, merged) == []
+    bad = {**merged, "drug_substances": [{**merged["drug_substances"][0], "master_files": [{"id": "x", "kind": "dmf"}]}]}
+    assert any("'covered_sections' is a required property" in p for p in _problems(content, bad))
