@@ -75,7 +75,7 @@ def test_a_chapter_key_one_region_lacks_is_shown_as_missing_there(tmp_path):
 
 def test_regional_items_are_listed_per_region_in_profile_order(tmp_path):
     page = writer_docs.reference_page(_templates(tmp_path))
-    nmpa = page[page.index("### nmpa"):page.index("## Fields that accept Markdown")]
+    nmpa = page[page.index("### nmpa"):page.index("## Master-file kinds")]
     ids = [line.split("`")[1] for line in nmpa.splitlines() if line.startswith("| `")]
     assert ids == ["process-validation", "batch-records", "method-validation-reports", "stability-chromatograms",
                    "comparability-protocol", "other"]
@@ -251,3 +251,14 @@ def test_an_example_marker_left_open_is_refused_and_nothing_is_written(tmp_path)
         writer_docs.refresh_docs(root)
     assert "README.md:3:1: error E4071: an example marker without its closing" in str(caught.value)
     assert not (root / "docs/reference.md").exists()
+
+
+def test_master_file_kinds_are_listed_from_the_common_profile(tmp_path):
+    templates = _templates(tmp_path)
+    page = writer_docs.reference_page(templates)
+    table = page[page.index("## Master-file kinds"):page.index("## Fields that accept Markdown")]
+    assert "| `dmf` | US Drug Master File | fda | `type`, `number`, `holder`, `authorisation` |" in table
+    profile = templates / "common" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("    types: [II, III, IV, V]\n",
+                                                                   "    types: [II, III]\n"), encoding="utf-8")
+    assert "| II, III | 3.2.S.2.2" in writer_docs.reference_page(templates)
