@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostics, environment_error
+from .localisation import LocalisationRule
 from .merge import apply_overlay
 from .model import M, STORAGE_CASES, Node
 from .ooxml.steps import STEPS
@@ -88,6 +89,11 @@ class RegionProfile(Node):
     id: str = field(Slug(), True)
     name: str = field(Text(), True)
     language: str = field(Text(), True, "BCP 47 tag of the dossier language")
+    languages: tuple = field(ListOf(Text()), False, "every language tag content may key `names` by (the "
+                             "languages of all regions, in the common profile)")
+    localisation: LocalisationRule | None = field(Record(LocalisationRule), False, "what counts as English text "
+                                                  "left in a dossier written in another script (check `localisation`)")
+    checks: tuple = field(ListOf(Slug()), False, "region checks run whatever the modality (e.g. localisation)")
     page_size: str = field(Choice("A4", "letter"), True)
     compendium: str = field(Text(), True, "how this region names its pharmacopoeia")
     east_asia: EastAsia | None = field(Record(EastAsia))
@@ -161,7 +167,18 @@ def load_profile(templates: Path, region: str, diags: Diagnostics) -> tuple[Regi
     profile = bind_record(RegionProfile, tree, "", diags)
     if profile is not None and profile.id != region:
         diags.error("E2301", f"profile id '{profile.id}' differs from its folder '{region}'", profile.where("id"), "id")
+    if profile is not None and profile.localisation is not None:
+        _check_patterns(profile.localisation, diags)
     return profile, sources
+
+
+def _check_patterns(rule: LocalisationRule, diags: Diagnostics) -> None:
+    """The localisation rule's patterns are regular expressions (E3011 at the profile line), never a traceback."""
+    for pattern in rule.patterns():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            diags.error("E3011", f"'{pattern}' is not a regular expression ({exc})", rule.at, "localisation")
 
 
 def _display(templates: Path, rel: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import references
 from .errors import Diagnostics
+from .localisation import check_language_keys
 from .model import Content
 from .page_header import check_short_name
 from .profile import RegionProfile
@@ -23,4 +24,5 @@ def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagno
         return None  # a record that failed to bind would make every reference to it look wrong
     references.check(content, product_id, profile, diags)
     check_short_name(content.product, profile.layout, diags)
+    check_language_keys(content, profile, diags)
     return content if len(diags.errors) == failed else None
