@@ -167,18 +167,21 @@ def load_profile(templates: Path, region: str, diags: Diagnostics) -> tuple[Regi
     profile = bind_record(RegionProfile, tree, "", diags)
     if profile is not None and profile.id != region:
         diags.error("E2301", f"profile id '{profile.id}' differs from its folder '{region}'", profile.where("id"), "id")
-    if profile is not None and profile.localisation is not None:
-        _check_patterns(profile.localisation, diags)
+    if profile is not None and profile.localisation is not None and not _patterns_compile(profile.localisation, diags):
+        return None, sources  # a rule that cannot run would stop the check halfway
     return profile, sources
 
 
-def _check_patterns(rule: LocalisationRule, diags: Diagnostics) -> None:
+def _patterns_compile(rule: LocalisationRule, diags: Diagnostics) -> bool:
     """The localisation rule's patterns are regular expressions (E3011 at the profile line), never a traceback."""
+    ok = True
     for pattern in rule.patterns():
         try:
             re.compile(pattern)
         except re.error as exc:
             diags.error("E3011", f"'{pattern}' is not a regular expression ({exc})", rule.at, "localisation")
+            ok = False
+    return ok
 
 
 def _display(templates: Path, rel: str) -> str:

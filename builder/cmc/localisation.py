@@ -62,14 +62,26 @@ def generated(ctx: CheckContext, rule, content_words: set, severity: str) -> lis
     from ..leaf_text import text_units
 
     printed: dict[str, list[str]] = {}
+    words_of: dict[str, list[str]] = {}
     for leaf in ctx.leaves:
         for unit in (leaf.subject, *text_units(ctx.leaves, leaf, ctx.texts)):
             words = [w for w in rule.english_words(unit) if w not in content_words]
             if words:
                 printed.setdefault(unit, []).append(leaf.number)
-    return [Diagnostic("W2351", f"generated text not in {ctx.profile.language}: '{unit[:120]}' (printed in "
-                       f"{_leaves(numbers)}); word it in the region profile's labels", None, "", severity)
-            for unit, numbers in printed.items()]
+                words_of[unit] = words
+    found = []
+    for unit, numbers in printed.items():
+        key = _label_of(ctx.profile, rule, words_of[unit])
+        where = f"label '{key}'" if key else "wording made in code (report it)"
+        found.append(Diagnostic("W2351", f"generated text not in {ctx.profile.language}: '{unit[:120]}' (printed in "
+                                f"{_leaves(numbers)}; {where})", ctx.profile.where(f"labels.{key}") if key else None,
+                                f"labels.{key}" if key else "", severity))
+    return found
+
+
+def _label_of(profile, rule, words: list[str]) -> str:
+    """The label whose wording holds these English words, so the finding points at the line to translate."""
+    return next((key for key, text in profile.labels.items() if set(words) & set(rule.english_words(text))), "")
 
 
 def text_fields(record: Node, language: str, path: str = ""):
