@@ -20,7 +20,8 @@ from ..risks import assess as assess_risk, for_region, load_scales
 
 # Findings counted under a blocker of their own, not again as open findings.
 COUNTED_ELSEWHERE = {"E2402": "missing-leaf", "F4801": "regional-item", "F4104": "unchecked-result",
-                     "F4204": "unchecked-result", "F4105": "unchecked-result", "F4205": "unchecked-result"}
+                     "F4204": "unchecked-result", "F4105": "unchecked-result", "F4205": "unchecked-result",
+                     "W2350": "english-only", "W2351": "english-only"}  # English text: counted per leaf below
 KINDS = ("missing-leaf", "placeholder", "unchecked-result", "open-error", "open-warning", "open-high-risk",
          "regional-item", "english-only", "master-file")
 NOT_MODELLED = "not modelled"
@@ -81,7 +82,7 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
         kind = COUNTED_ELSEWHERE.get(item.code)
         if kind in ("missing-leaf", "regional-item") and item.severity == "error":
             _add(found[kind], f"{item.code} {item.message}")
-        elif kind == "unchecked-result" and item.severity == "warning":
+        elif kind in ("unchecked-result", "english-only") and item.severity == "warning":
             found[kind].details.append(f"{item.code} {item.field}: {item.message}")   # counted from the tally
         elif kind is None and item.severity in ("error", "warning"):
             _add(found["open-error" if item.severity == "error" else "open-warning"],
