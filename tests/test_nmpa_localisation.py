@@ -100,7 +100,8 @@ def test_captions_join_their_parts_with_chinese_punctuation(nmpa):
     root = nmpa[0]
     data = _leaf(root, "examplinib", "32s7-stab/stability-data.docx")
     captions = [p.text for p in data.paragraphs if p.style.name.startswith("Caption")]
-    assert captions[0].startswith("表 1：EXM2403001，长期试验，25 °C ± 2 °C / 60 %RH ± 5 %RH，"), captions[0]
+    assert captions[0].startswith("表 1：EXM2403001，长期试验，25 °C ± 2 °C / 60 %RH ± 5 %RH，"), \
+        captions[0]
     spec = _leaf(root, "examplinib", "32p51-spec/specifications.docx")
     caption = next(p.text for p in spec.paragraphs if p.style.name.startswith("Caption"))
     assert caption == "表 1：质量标准：甲磺酸艾克普替尼片质量标准（放行及货架期）（SPC-P-001 第2.0版）"

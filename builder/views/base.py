@@ -39,8 +39,9 @@ def subject(scope: Scope) -> str:
         parts.append(f"{scope.label('drug_substance')}{sep}{scope.printed(ds.names, ds.substance)}{maker}")
     if scope.product is not None:
         dp = scope.product
-        parts.append(f"{scope.label('drug_product')}{sep}" + product_name(
-            scope.printed(dp.names, dp.name), scope.printed(dp.dosage_forms, dp.dosage_form), scope.label("name_with_form")))
+        named = product_name(scope.printed(dp.names, dp.name), scope.printed(dp.dosage_forms, dp.dosage_form),
+                             scope.label("name_with_form"))
+        parts.append(f"{scope.label('drug_product')}{sep}{named}")
     if scope.excipient is not None:
         parts.append(f"{scope.label('excipient')}{sep}{scope.excipient.name}")
     if scope.item is not None:

@@ -91,7 +91,8 @@ def _process_present(scope, number):
 def _process_blocks(scope, number, ctx: DocContext):
     out = narrative_blocks(scope.narrative(number), ctx)
     for index, step in enumerate(scope.owner.process, 1):
-        out.append(paragraph([Run(scope.label("step_title", step=scope.label("step"), index=str(index), name=step.name))], "Heading2"))
+        title = scope.label("step_title", step=scope.label("step"), index=str(index), name=step.name)
+        out.append(paragraph([Run(title)], "Heading2"))
         out += narrative_blocks(step.description, ctx)
         out += _parameter_blocks(scope, step, ctx) + _control_blocks(scope, step, ctx) + _hold_blocks(scope, step, ctx)
     return out
