@@ -217,6 +217,7 @@ ELSEWHERE = {  # label → (test file, words of the sentence that file asserts a
     "lot_chain": ("test_modality_roots.py", "Chain of identity of lot EXC-24-0012"),
     "comparability_protocol": ("test_comparability.py", "Comparability protocol CP-T-001 version 1.0, approved"),
     "comparability_results": ("test_comparability.py", "test_the_table_puts_pre_and_post_change_lots_side_by_side"),
+    "period_statement": ("test_nmpa_localisation.py", "有效期：36个月。贮藏：密封，不超过30 °C保存。"),
 }
 HERE = {"stability_months", "stability_ceiling", "stability_no_change", "stability_change", "compendial_statement",
         "excipient_tested_to", "removed_note", "thresholds", "overage", "batch_formula"}
