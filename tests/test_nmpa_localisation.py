@@ -131,6 +131,7 @@ def test_a_name_without_its_chinese_entry_is_reported_and_printed_as_the_attribu
     found = [d for d in prepared_diagnostics(project, "examplinib", "nmpa") if d.code == "W2350"]
     assert [d.field for d in found] == ["drug_products[examplinib-fct].dosage_form"]
     assert found[0].origin.path == "content/examplinib/core/drug-product.yaml"
+    assert "add `dosage_forms: {zh-CN: …}` beside it" in found[0].message
 
 
 def test_an_untranslated_label_is_generated_english(project):

@@ -39,9 +39,17 @@ def localisation(ctx: CheckContext) -> list[Diagnostic]:
         content_words.update(words, rule.english_words(MARKUP.sub("", text)))  # `*n*-heptane` prints n-heptane
         if words and not rule.is_exempt(path) and _printed(path, shown):
             found.append(Diagnostic("W2350", f"not in {language}: '{_excerpt(text, words[0])}' (English words: "
-                                    f"{', '.join(dict.fromkeys(words[:6]))}); translate it in the region's overlay",
+                                    f"{', '.join(dict.fromkeys(words[:6]))}); {_hint(path, language)}",
                                     origin, path, severity))
     return found + generated(ctx, rule, content_words, severity)
+
+
+def _hint(path: str, language: str) -> str:
+    """What to write: a name attribute keeps its value and gains a `names` entry; other text is translated."""
+    name = path.rsplit(".", 1)[-1]
+    if name in NAMED:
+        return f"add `{NAMED[name]}: {{{language}: …}}` beside it (the eCTD attribute stays)"
+    return "translate it in the region's overlay"
 
 
 def _shown(leaves) -> frozenset | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostics
+from ..localisation import localised
 from ..leaf_text import ReadinessRules, load_readiness, placeholder_in, text_units
 from ..risks import assess as assess_risk, for_region, load_scales
 
@@ -106,7 +107,8 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
             _add(found["open-high-risk"], f"{risk.id}: {risk.question}")
     content = dossier.content
     return Readiness(dossier.product, dossier.region, content.product.as_of, [found[k] for k in KINDS],
-                     not_evaluated=tally.not_evaluated if tally is not None else 0, product_name=content.product.name,
+                     not_evaluated=tally.not_evaluated if tally is not None else 0, product_name=localised(
+                         content.product.names, dossier.profile.language, content.product.name),
                      profile=dossier.profile)
 
 
