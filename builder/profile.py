@@ -169,7 +169,19 @@ def load_profile(templates: Path, region: str, diags: Diagnostics) -> tuple[Regi
         diags.error("E2301", f"profile id '{profile.id}' differs from its folder '{region}'", profile.where("id"), "id")
     if profile is not None and profile.localisation is not None and not _patterns_compile(profile.localisation, diags):
         return None, sources  # a rule that cannot run would stop the check halfway
+    if profile is not None:
+        _known_checks(profile, diags)
     return profile, sources
+
+
+def _known_checks(profile: RegionProfile, diags: Diagnostics) -> None:
+    """A region's `checks` name registered checks, as a modality's do (E2313 at the entry)."""
+    from .cmc.catalogue import CHECKS  # imported here: the checks import the profile's helpers
+
+    for index, check in enumerate(profile.checks):
+        if check not in CHECKS:
+            diags.error("E2313", f"no check named '{check}' (registered: {', '.join(sorted(CHECKS))})",
+                        profile.where(f"checks[{index}]"), f"checks[{index}]")
 
 
 def _patterns_compile(rule: LocalisationRule, diags: Diagnostics) -> bool:

@@ -181,3 +181,9 @@ def test_the_rule_keeps_names_codes_and_units():
     assert rule.english_words("拟定为36 months") == ["months"]
     assert localised({"zh-CN": "甲"}, "zh-CN", "A") == "甲" and localised({"zh": "乙"}, "zh-CN", "A") == "乙"
     assert localised({}, "zh-CN", "A") == "A"
+
+
+def test_a_region_check_that_is_not_registered_is_a_positioned_error(project):
+    line = edit(project, "templates/nmpa/region.yaml", "  - localisation\n", "  - localization\n")
+    errors = [d for d in prepared_diagnostics(project, "examplinib", "nmpa") if d.code == "E2313"]
+    assert len(errors) == 1 and "'localization'" in errors[0].message and errors[0].origin.line == line
