@@ -22,6 +22,7 @@ from .model_dosing import Dosing
 from .model_formulation import DRUG_LOAD, LipidNanoparticle
 from .model_risks import Risk
 from .model_master_files import MasterFile
+from .localisation import names_field
 
 NUMBER_STYLES = ("plain", "decimal-comma", "comma-groups", "space-groups")  # cmc/numbers.apply_style
 TIME_UNITS = ("hours", "days", "weeks", "months", "years", "cycles")
@@ -35,6 +36,7 @@ TEST_CATEGORIES = ("description", "identification", "assay", "specified-impurity
 class Product(Node):
     id: str = field(Slug(), True, "must equal the product folder name")
     name: str = field(Text(), True, "product name used in page headers")
+    names: dict = names_field("the product name in page headers")
     short_name: str = field(Text(), False, "a shorter name the page header uses when the full name and the section "
                             "title do not fit on one line (at most the profile's layout.short_name_max characters)")
     inn: str = field(Text(), True, "International Non-proprietary Name")
@@ -211,6 +213,8 @@ class DrugSubstance(Node):
     id: str = field(Slug(), True, "folder name of this 3.2.S section")
     substance: str = field(Text(), True, "eCTD substance attribute")
     manufacturer: str = field(Text(), True, "eCTD manufacturer attribute")
+    names: dict = names_field("the substance name (the eCTD attribute stays as `substance` says)")
+    manufacturer_names: dict = names_field("the manufacturer beside the substance name")
     narrative: dict = field(_NARRATIVE)
     nomenclature: tuple = field(ListOf(Record(Fact)))
     structure: tuple = field(ListOf(Record(Fact)))
@@ -287,6 +291,8 @@ class DrugProduct(Node):
     id: str = field(Slug(), True, "folder name of this 3.2.P section")
     name: str = field(Text(), True, "eCTD product-name attribute")
     dosage_form: str = field(Text(), True, "eCTD dosageform attribute")
+    names: dict = names_field("the product name (the eCTD attribute stays as `name` says)")
+    dosage_forms: dict = names_field("the dosage form")
     manufacturer: str = field(Text(), False)
     dosing: Dosing | None = field(Record(Dosing), False, "the labelled dose and the containers it is drawn from")
     lnp: LipidNanoparticle | None = field(Record(LipidNanoparticle), False, "lipid molar ratios and N/P ratio")

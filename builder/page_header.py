@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .errors import DossierError
+from .localisation import localised
 from .ooxml.header import HeaderRoom, header_room
 from .ooxml.package import read_package
 from .ooxml.steps import page_text_width, text_width
@@ -23,13 +24,15 @@ if TYPE_CHECKING:
     from .project import Project
 
 
-def header_name(product, section: str, room: HeaderRoom, layout) -> str:
-    """The product name for the header line beside `section` (the number and title it prints)."""
-    if room.fits(product.name, section):
-        return product.name
+def header_name(product, section: str, room: HeaderRoom, layout, language: str = "") -> str:
+    """The product name for the header line beside `section` (the number and title it prints), in
+    the region's `language` when the product names itself in it (`product.names`)."""
+    name = localised(product.names, language, product.name)
+    if room.fits(name, section):
+        return name
     if product.short_name:
         return product.short_name
-    return product.inn if layout.header_fallback == "inn" else product.name
+    return product.inn if layout.header_fallback == "inn" else name
 
 
 def check_short_name(product, layout, diags) -> None:
@@ -65,7 +68,8 @@ def header_rooms(project: Project, region: str, profile: RegionProfile, leaves) 
 def leaf_doc(content: Content, leaf: Leaf, product: str | None = None) -> dict:
     """The `doc` header a template prints: the product's name (as the header line has room for it) and
     the leaf's own titles."""
-    return {"product": content.product.name if product is None else product, "section": leaf.number,
+    named = localised(content.product.names, leaf.scope.profile.language, content.product.name)
+    return {"product": named if product is None else product, "section": leaf.number,
             "title": leaf.title, "heading": leaf.heading, "subject": leaf.subject}
 
 
@@ -77,7 +81,8 @@ def leaf_header_reads(leaf: Leaf, room=None) -> None:
     subject(leaf.scope)
     content.product.as_of
     if room is not None:  # the name the header prints: the short name or INN only where the full one has no room
-        header_name(content.product, f"{leaf.number} {leaf.title}", room, leaf.scope.profile.layout)
+        header_name(content.product, f"{leaf.number} {leaf.title}", room, leaf.scope.profile.layout,
+                    leaf.scope.profile.language)
     item = leaf.scope.item
     if item is not None and getattr(item, "title", None) == leaf.title:
         item.title

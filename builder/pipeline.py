@@ -294,7 +294,8 @@ def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> dict[st
     blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
     if problems:
         raise DossierError(Category.CONTENT, problems)
-    product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout)
+    product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout,
+                          dossier.profile.language)
     return render_parts(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostics, environment_error
+from .localisation import LocalisationRule
 from .merge import apply_overlay
 from .model import M, STORAGE_CASES, Node
 from .model_master_files import KIND_KEY, MasterFileKind
@@ -89,6 +90,11 @@ class RegionProfile(Node):
     id: str = field(Slug(), True)
     name: str = field(Text(), True)
     language: str = field(Text(), True, "BCP 47 tag of the dossier language")
+    languages: tuple = field(ListOf(Text()), False, "every language tag content may key `names` by (the "
+                             "languages of all regions, in the common profile)")
+    localisation: LocalisationRule | None = field(Record(LocalisationRule), False, "what counts as English text "
+                                                  "left in a dossier written in another script (check `localisation`)")
+    checks: tuple = field(ListOf(Slug()), False, "region checks run whatever the modality (e.g. localisation)")
     page_size: str = field(Choice("A4", "letter"), True)
     compendium: str = field(Text(), True, "how this region names its pharmacopoeia")
     east_asia: EastAsia | None = field(Record(EastAsia))
@@ -165,7 +171,33 @@ def load_profile(templates: Path, region: str, diags: Diagnostics) -> tuple[Regi
     profile = bind_record(RegionProfile, tree, "", diags)
     if profile is not None and profile.id != region:
         diags.error("E2301", f"profile id '{profile.id}' differs from its folder '{region}'", profile.where("id"), "id")
+    if profile is not None and profile.localisation is not None and not _patterns_compile(profile.localisation, diags):
+        return None, sources  # a rule that cannot run would stop the check halfway
+    if profile is not None:
+        _known_checks(profile, diags)
     return profile, sources
+
+
+def _known_checks(profile: RegionProfile, diags: Diagnostics) -> None:
+    """A region's `checks` name registered checks, as a modality's do (E2313 at the entry)."""
+    from .cmc.catalogue import CHECKS  # imported here: the checks import the profile's helpers
+
+    for index, check in enumerate(profile.checks):
+        if check not in CHECKS:
+            diags.error("E2313", f"no check named '{check}' (registered: {', '.join(sorted(CHECKS))})",
+                        profile.where(f"checks[{index}]"), f"checks[{index}]")
+
+
+def _patterns_compile(rule: LocalisationRule, diags: Diagnostics) -> bool:
+    """The localisation rule's patterns are regular expressions (E3011 at the profile line), never a traceback."""
+    ok = True
+    for pattern in rule.patterns():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            diags.error("E3011", f"'{pattern}' is not a regular expression ({exc})", rule.at, "localisation")
+            ok = False
+    return ok
 
 
 def _display(templates: Path, rel: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .localisation import localised
 from .model import Content, DrugProduct, DrugSubstance, Excipient
 from .profile import RegionProfile
 from .reads import note_label
@@ -39,6 +40,10 @@ class Scope:
             if holder is not None and hasattr(holder, name):
                 return tuple(getattr(holder, name) or ())
         return ()
+
+    def printed(self, names: dict, default: str) -> str:
+        """A name as this region's language prints it: its `names` entry, else the attribute (`default`)."""
+        return localised(names, self.profile.language, default)
 
     def label(self, key: str, **values: str) -> str:
         """The region's words for `key`, with `{name}` placeholders filled from `values`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import master_files, references
 from .errors import Diagnostics
+from .localisation import check_language_keys
 from .model import Content
 from .page_header import check_short_name
 from .profile import RegionProfile
@@ -24,4 +25,5 @@ def validate(tree: Value, product_id: str, profile: RegionProfile, diags: Diagno
     references.check(content, product_id, profile, diags)
     master_files.check(content, profile, diags)
     check_short_name(content.product, profile.layout, diags)
+    check_language_keys(content, profile, diags)
     return content if len(diags.errors) == failed else None

@@ -54,7 +54,7 @@ def test_nmpa_words_the_volume_composition_in_chinese(outputs):
     table = rows(outputs["nmpa"] / COMPOSITION)
     assert table[1][3:] == ["浓度", "每容器用量（5.0 mL）"]
     assert {r[0]: r[3:] for r in table[2:]}["Water for injections"] == ["加至1 mL", "加至5.0 mL"]
-    assert "表 1：批处方：1.0 × 10^14 vg per vial, Commercial batch （400个容器，2.0 L）" in paragraphs(outputs["nmpa"] / FORMULA)
+    assert "表 1：批处方：1.0 × 10^14 vg per vial，Commercial batch （400个容器，2.0 L）" in paragraphs(outputs["nmpa"] / FORMULA)
 
 
 def test_a_cell_suspension_per_bag(project):

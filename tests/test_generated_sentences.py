@@ -225,6 +225,7 @@ ELSEWHERE = {  # label → (test file, words of the sentence that file asserts a
     "master_file_asmf_authorisation": ("test_master_files.py", "a letter of access is provided in Module 1 (1.2, annex)"),
     "master_file_registration": ("test_master_files.py", "该原料药与本制剂关联审评。"),
     "master_file_registration_authorisation": ("test_master_files.py", "\"授权使用书\" not in nmpa"),
+    "period_statement": ("test_nmpa_localisation.py", "有效期：36个月。贮藏：密封，不超过30 °C保存。"),
 }
 HERE = {"stability_months", "stability_ceiling", "stability_no_change", "stability_change", "compendial_statement",
         "excipient_tested_to", "removed_note", "thresholds", "overage", "batch_formula"}

@@ -127,7 +127,9 @@ def _text(root: Path, region: str, number: str) -> str:
 def test_a_modality_written_as_files_builds_and_its_profile_decides(allogeneic):
     diags = Diagnostics()
     build(allogeneic, ["examcel"], ["fda", "nmpa"], diags=diags)
-    assert [d.code for d in diags.items if d.severity != "info"] == ["W2406", "W2406"]  # 3.2.P.4.6, fda and nmpa
+    english = ("W2350", "W2351")  # the root is English only: NMPA names what it would print in English
+    shown = [d.code for d in diags.items if d.severity != "info" and d.code not in english]
+    assert shown == ["W2406", "W2406"]  # 3.2.P.4.6, fda and nmpa
     assert "not applicable to Allogeneic cell therapy: an allogeneic cell product has no novel excipients" \
         in diags.items[0].message
     numbers = [l["number"] for l in json.loads((allogeneic / "output/examcel/fda/manifest.json").read_text())["leaves"]]

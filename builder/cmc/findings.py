@@ -77,7 +77,8 @@ def findings(content, rules: Rules, profile=None, reading: Reading | None = None
     pairs.batch_results(content, judged, owners)
     pairs.stability_results(content, judged, owners)
     found = judged.found + pairs.criteria_understood(owners, reading)
-    selected = [CHECKS[name] for name in (modality.checks if modality is not None else ()) if name in CHECKS]
+    names = [*(modality.checks if modality is not None else ()), *(profile.checks if profile is not None else ())]
+    selected = [CHECKS[name] for name in dict.fromkeys(names) if name in CHECKS]  # the region's, whatever the modality
     ctx = CheckContext(content, rules, profile, reading, modality, tuple(leaves), texts)
     for check in (c for c in selected if not c.per_owner):
         found += check.run(ctx)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import environment_error
+from ..localisation import localised
 from ..ooxml.atomic import atomic_write
 from ..ooxml.combine import Front, combine, set_toc_pages
 from ..pipeline import leaf_bytes, prepare
@@ -59,7 +60,8 @@ def draft(root: Path, products=None, regions=None, pdf: bool = True) -> list[Dra
 def _front(dossier) -> Front:
     labels = dossier.profile.labels
     product = dossier.content.product
-    return Front(f"{product.name} — {labels['draft_title']} — {dossier.profile.name}",
+    name = localised(product.names, dossier.profile.language, product.name)
+    return Front(f"{name} — {labels['draft_title']} — {dossier.profile.name}",
                  labels["draft_note"].format(as_of=product.as_of), labels["draft_contents"])
 
 

@@ -17,13 +17,15 @@ from pathlib import Path
 
 from .. import master_files as mf
 from ..errors import Diagnostics
+from ..localisation import localised
 from ..leaf_text import ReadinessRules, load_readiness, placeholder_in, text_units
 from ..risks import assess as assess_risk, for_region, load_scales
 
 # Findings counted under a blocker of their own, not again as open findings.
 COUNTED_ELSEWHERE = {"E2402": "missing-leaf", "F4801": "regional-item", "F4104": "unchecked-result",
                      "F4204": "unchecked-result", "F4105": "unchecked-result", "F4205": "unchecked-result",
-                     "F4882": "master-file"}
+                     "F4882": "master-file",
+                     "W2350": "english-only", "W2351": "english-only"}  # English text: counted per leaf below
 KINDS = ("missing-leaf", "placeholder", "unchecked-result", "open-error", "open-warning", "open-high-risk",
          "regional-item", "english-only", "master-file")
 SHOWN = 5   # details listed per blocker in the summary line and documents; JSON lists them all
@@ -85,7 +87,7 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
             _add(found[kind], f"{item.code} {item.message}")
         elif kind == "master-file" and item.severity == "warning":
             _add(found[kind], f"{item.code} {item.field}: {item.message}")
-        elif kind == "unchecked-result" and item.severity == "warning":
+        elif kind in ("unchecked-result", "english-only") and item.severity == "warning":
             found[kind].details.append(f"{item.code} {item.field}: {item.message}")   # counted from the tally
         elif kind is None and item.severity in ("error", "warning"):
             _add(found["open-error" if item.severity == "error" else "open-warning"],
@@ -110,7 +112,8 @@ def assess(dossier, items, rules: ReadinessRules, scales) -> Readiness:
     content = dossier.content
     return Readiness(dossier.product, dossier.region, content.product.as_of, [found[k] for k in KINDS],
                      not_evaluated=tally.not_evaluated if tally is not None else 0,
-                     master_files=mf.references(content, dossier.profile), product_name=content.product.name,
+                     master_files=mf.references(content, dossier.profile), product_name=localised(
+                         content.product.names, dossier.profile.language, content.product.name),
                      profile=dossier.profile)
 
 

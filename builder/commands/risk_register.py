@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..cmc.risk_checks import gap_filled
 from ..errors import Diagnostics
+from ..localisation import localised
 from ..pipeline import Dossier, prepare
 from ..project import Project
 from ..risks import Scales, assess, for_region, load_scales
@@ -111,7 +112,8 @@ def _register(project: Project, dossier: Dossier, regions: list, diags: Diagnost
     profile = dossier.profile
     east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
         if profile.east_asia else None
-    return RegionRegister(dossier.product, dossier.content.product.name, dossier.region, dossier.content.product.as_of,
+    name = localised(dossier.content.product.names, profile.language, dossier.content.product.name)
+    return RegionRegister(dossier.product, name, dossier.region, dossier.content.product.as_of,
                           dict(profile.labels), scales, rows, tuple(regions), east_asia=east_asia, profile=profile,
                           root=project.root)
 

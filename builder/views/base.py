@@ -34,22 +34,27 @@ def subject(scope: Scope) -> str:
     """The line under the heading naming what the document is about, in the region's terms."""
     parts, sep = [], scope.label("separator")
     if scope.substance is not None:
-        parts.append(f"{scope.label('drug_substance')}{sep}{scope.substance.substance} ({scope.substance.manufacturer})")
+        ds = scope.substance
+        maker = parenthesised(scope, scope.printed(ds.manufacturer_names, ds.manufacturer))
+        parts.append(f"{scope.label('drug_substance')}{sep}{scope.printed(ds.names, ds.substance)}{maker}")
     if scope.product is not None:
-        parts.append(f"{scope.label('drug_product')}{sep}{product_name(scope.product.name, scope.product.dosage_form)}")
+        dp = scope.product
+        named = product_name(scope.printed(dp.names, dp.name), scope.printed(dp.dosage_forms, dp.dosage_form),
+                             scope.label("name_with_form"))
+        parts.append(f"{scope.label('drug_product')}{sep}{named}")
     if scope.excipient is not None:
         parts.append(f"{scope.label('excipient')}{sep}{scope.excipient.name}")
     if scope.item is not None:
         parts.append(item_title(scope))
-    return " — ".join(parts) or scope.content.product.name
+    return " — ".join(parts) or scope.printed(scope.content.product.names, scope.content.product.name)
 
 
-def product_name(name: str, dosage_form: str) -> str:
-    """The product's name with its dosage form, unless the name already says it ("Examplinib
-    Film-coated Tablets" is not followed by ", film-coated tablet")."""
+def product_name(name: str, dosage_form: str, pattern: str = "{name}, {form}") -> str:
+    """The product's name with its dosage form (`pattern`: the region's `name_with_form`), unless the
+    name already says it ("Examplinib Film-coated Tablets" is not followed by ", film-coated tablet")."""
     if dosage_form.strip().lower().rstrip("s") in name.lower():
         return name
-    return f"{name}, {dosage_form}"
+    return pattern.replace("{name}", name).replace("{form}", dosage_form)
 
 
 _COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万|\d{1,3}(?:[ \u00a0\u202f,]\d{3})+|\d+")
@@ -59,7 +64,7 @@ def formula_caption(scope: Scope, strength_label: str, size, size_text: str) -> 
     """A batch formula's caption, saying each thing once: the strength and the batch size (`size_text`)
     are left out when the writer's batch label already states them ("Commercial batch, 50 mg (600 000
     tablets …)", "60万片")."""
-    head = size.label if strength_label in size.label else f"{strength_label}, {size.label}"
+    head = size.label if strength_label in size.label else f"{strength_label}{scope.label('comma')}{size.label}"
     stated = set()
     for match in _COUNT.finditer(size.label):
         if match.group(1):

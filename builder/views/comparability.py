@@ -35,7 +35,7 @@ def _study(scope, study, ctx: DocContext) -> list:
     out += narrative_blocks(study.narrative, ctx)
     out += _lots(scope, study, ctx)
     out += _results(scope, study, ctx)
-    return out + [paragraph([Run(" ".join(_conclusion(scope, study)))])]
+    return out + [paragraph([Run(scope.label("sentence_join").join(_conclusion(scope, study)))])]
 
 
 def _ordered(study) -> list:
@@ -105,7 +105,8 @@ def _conclusion(scope, study) -> list[str]:
     pre_outside = [j for j in judged if not j.post_change and outcome(j) == "outside"]
     lots = len({lot.id for lot in study.lots if lot.role == "post-change"})
     listed = lambda items: scope.label("list_separator").join(  # noqa: E731
-        f"{name(scope.owner, j.attribute)}, {j.number}{parenthesised(scope, j.text)}" for j in items)
+        f"{name(scope.owner, j.attribute)}{scope.label('comma')}{j.number}{parenthesised(scope, j.text)}"
+        for j in items)
     if outside:
         sentences = [scope.label("comparability_outside", count=str(len(outside)), list=listed(outside))]
     elif not [j for j in post if outcome(j) == "unchecked"]:

@@ -69,7 +69,7 @@ def _composition_blocks(scope, number_, ctx: DocContext):
     out = narrative_blocks(scope.narrative(number_), ctx) + [
         caption(ctx, scope, scope.label("composition"), "composition"),
         table(header, rows, [4, 3, 3] + [2, 2] * len(strengths), ctx.width)]
-    notes = [f"{scope.label('overage')}{scope.label('separator')}{c.component}: {c.overage}"
+    notes = [f"{scope.label('overage')}{scope.label('separator')}{c.component}{scope.label('separator')}{c.overage}"
              for c in product.composition if c.overage]
     notes += [scope.label("removed_note", name=c.component) for c in product.composition if c.removed == "true"]
     return out + [paragraph([Run(n)], "Note") for n in notes]

@@ -75,7 +75,7 @@ def _blocks(scope, number_, ctx: DocContext):
     weights = [4, 3, 3] + ([2] if molar else []) + [2, 2] * len(strengths)
     out = narrative_blocks(scope.narrative(number_), ctx) + [
         caption(ctx, scope, scope.label("composition"), "composition"), table(header, rows, weights, ctx.width)]
-    notes = [f"{scope.label('overage')}{scope.label('separator')}{c.component}: {c.overage}"
+    notes = [f"{scope.label('overage')}{scope.label('separator')}{c.component}{scope.label('separator')}{c.overage}"
              for c in product.composition if c.overage]
     notes += [scope.label("removed_note", name=c.component) for c in product.composition if c.removed == "true"]
     return out + [paragraph([Run(n)], "Note") for n in notes]

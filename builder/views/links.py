@@ -63,7 +63,7 @@ class Links:
         if test is None:
             return None
         where = self.spec_sections.get(owner_path(self.scope))
-        return f"{test.test} ({where})" if where else test.test
+        return test.test + self.scope.label("in_parentheses", text=where) if where else test.test
 
     @staticmethod
     def _where(kind: str) -> str:

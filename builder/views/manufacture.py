@@ -9,7 +9,7 @@ molecule) gets exactly the documents it got before these records existed.
 from __future__ import annotations
 
 from ..ooxml.blocks import Run, paragraph
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
+from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, parenthesised, simple_table
 
 DASH = "–"
 _MATERIAL_LISTS = ("materials", "cell_banks", "starting_materials", "critical_reagents")
@@ -91,7 +91,8 @@ def _process_present(scope, number):
 def _process_blocks(scope, number, ctx: DocContext):
     out = narrative_blocks(scope.narrative(number), ctx)
     for index, step in enumerate(scope.owner.process, 1):
-        out.append(paragraph([Run(f"{scope.label('step')} {index}: {step.name}")], "Heading2"))
+        title = scope.label("step_title", step=scope.label("step"), index=str(index), name=step.name)
+        out.append(paragraph([Run(title)], "Heading2"))
         out += narrative_blocks(step.description, ctx)
         out += _parameter_blocks(scope, step, ctx) + _control_blocks(scope, step, ctx) + _hold_blocks(scope, step, ctx)
     return out
@@ -100,7 +101,8 @@ def _process_blocks(scope, number, ctx: DocContext):
 def _parameter_blocks(scope, step, ctx: DocContext) -> list:
     if not step.parameters:
         return []
-    rows = [[cell(f"{p.name} ({p.unit})" if p.unit else p.name), cell(p.target or DASH), cell(p.range or DASH),
+    rows = [[cell(f"{p.name}{parenthesised(scope, p.unit)}" if p.unit else p.name), cell(p.target or DASH),
+             cell(p.range or DASH),
              cell(scope.label(f"criticality_{p.criticality.replace('-', '_')}"))] for p in step.parameters]
     columns = labelled(scope, "parameter", "set_point", "range", "criticality")
     title = f"{scope.label('process_parameters')}{scope.label('separator')}{step.name}"
@@ -127,7 +129,7 @@ def _control_blocks(scope, step, ctx: DocContext) -> list:
         if information:
             row.append(cell(scope.label("ipc_information" if c.for_information == "true" else "ipc_acceptance")))
         rows.append(row)
-    return [caption(ctx, scope, f"{scope.label('in_process_controls')}: {step.name}", step.id),
+    return [caption(ctx, scope, f"{scope.label('in_process_controls')}{scope.label('separator')}{step.name}", step.id),
             simple_table(ctx, labelled(scope, *columns), rows, weights)]
 
 
@@ -198,7 +200,8 @@ def _facility_blocks(scope, number, ctx: DocContext):
     out = narrative_blocks(facility.narrative, ctx)
     if facility.site:
         site = next(s for s in scope.content.sites if s.id == facility.site)
-        text = f"{scope.label('site')}{scope.label('separator')}{site.name}, {site.address}, {site.country}"
+        text = scope.label("site") + scope.label("separator") + scope.label("comma").join([site.name, site.address,
+                                                                                             site.country])
         out.append(paragraph([Run(text)]))
     if facility.areas:
         rows = [[cell(_lines(a.building, a.room)), cell(a.activities), cell(a.classification),

@@ -24,7 +24,7 @@ from ..cmc.numbers import Unreadable
 from ..cmc.results import read
 from ..cmc.spans import per_mass, read_span, show, value_in
 from ..ooxml.blocks import Run, paragraph
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, simple_table
+from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, parenthesised, simple_table
 
 
 def _base(name: str) -> LeafKind:
@@ -154,7 +154,7 @@ def _lot_chain(scope, batch, labels: dict, ctx) -> list:
              cell(e.to or "–")] for e in chain.events]
     title = scope.label("lot_chain", lot=batch.number, coi=chain.coi)
     if chain.patient:
-        title += f" ({scope.label('chain_patient')}{scope.label('separator')}{chain.patient})"
+        title += parenthesised(scope, f"{scope.label('chain_patient')}{scope.label('separator')}{chain.patient}")
     return [caption(ctx, scope, title, f"chain-{batch.id}"),
             simple_table(ctx, labelled(scope, "custody_event", "event_identifier", "event_time", "given_by",
                                        "received_by"), rows, [3, 3, 3, 3, 3])]
@@ -190,8 +190,8 @@ def _lots_blocks(scope, ctx: DocContext) -> list:
         out += _drug_load_table(scope, ctx)
     rows = _dose_rows(scope)
     if rows:
-        title = f"{scope.label('lot_doses')} ({scope.label('labelled_dose')}{scope.label('separator')}" \
-                f"{scope.product.dosing.dose})"
+        title = scope.label("lot_doses") + parenthesised(
+            scope, f"{scope.label('labelled_dose')}{scope.label('separator')}{scope.product.dosing.dose}")
         out += [caption(ctx, scope, title, "lot-doses"),
                 simple_table(ctx, labelled(scope, "lot", "body_weight", "lot_dose", "dose_per_kg"), rows, [3, 2, 4, 4])]
     return out

@@ -63,8 +63,8 @@ def _impurity_blocks(scope, number, ctx: DocContext):
 
 def _site_row(scope, role):
     site = next(s for s in scope.content.sites if s.id == role.site)
-    ids = "; ".join(f"{i.scheme}: {i.value}" for i in site.identifiers)
-    address = f"{site.address}, {site.country}" + (f"\n{ids}" if ids else "")
+    ids = scope.label("list_separator").join(f"{i.scheme}{scope.label('separator')}{i.value}" for i in site.identifiers)
+    address = f"{site.address}{scope.label('comma')}{site.country}" + (f"\n{ids}" if ids else "")
     return [cell(site.name), cell(address), cell(role.responsibility)]
 
 

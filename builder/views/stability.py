@@ -48,7 +48,8 @@ def _summary_blocks(scope, number, ctx: DocContext):
     rows = [[cell(batches.get(s.batch, s.batch)), cell(study_type(scope, s)), cell(s.condition), cell(s.container),
              cell(_span(scope, s, months))] for s in ordered_studies(stability)]
     columns = labelled(scope, "batch", "study_type", "condition", "container", "timepoints" if months else "timepoints_any")
-    statement = f"{scope.label(stability.period_label)}: {stability.period}. {scope.label('storage')}: {stability.storage}"
+    statement = scope.label("period_statement", period_label=scope.label(f"period_{stability.period_label}"),
+                            period=stability.period, storage_label=scope.label("storage"), storage=stability.storage)
     return narrative_blocks(scope.narrative(number), ctx) + [
         caption(ctx, scope, scope.label("stability_studies"), "stability-studies"),
         simple_table(ctx, columns, rows, [2, 2, 4, 3, 2]),
@@ -81,7 +82,7 @@ def _conclusions(scope, stability) -> list:
     if design is not None and design.extrapolation == "none" and analysis.proposed_hours is not None \
             and analysis.proposed_hours <= analysis.coverage.hours:
         sentences.append(scope.label(f"stability_real_time_{stability.period_label}"))
-    return [paragraph([Run(" ".join(sentences))])]
+    return [paragraph([Run(scope.label("sentence_join").join(sentences))])]
 
 
 def _data_available(scope, analysis) -> str:
@@ -118,7 +119,8 @@ def _data_blocks(scope, number, ctx: DocContext):
         order = [t for t in tests if t in study.results]
         rows = [[cell(tests[t].test), cell(tests[t].shelf_life or tests[t].release)]
                 + [cell(v) for v in study.results[t]] for t in order]
-        title = f"{batches.get(study.batch, study.batch)}, {study_type(scope, study)}, {study.condition}, {study.container}"
+        title = scope.label("comma").join([batches.get(study.batch, study.batch), study_type(scope, study),
+                                           study.condition, study.container])
         out += [caption(ctx, scope, title, study.id), table(header, rows, [3, 3] + [1] * len(points), ctx.width)]
     return out
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..ooxml.blocks import Run, paragraph, table
 from ..profile import chapters
-from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks
+from .base import DocContext, LeafKind, caption, cell, labelled, narrative_blocks, parenthesised
 from .characterisation import potency_blocks
 
 
@@ -23,13 +23,14 @@ def component_standard(scope, component, ctx) -> str:
     ds = next(d for d in scope.content.drug_substances if d.id == component.substance)
     spec = ds.specification
     where = ctx.links.spec_sections.get(f"drug_substances[{ds.id}]") if ctx.links else None
-    return f"{spec.name} ({spec.version})" + (f", {where}" if where else "")
+    return f"{spec.name}{parenthesised(scope, spec.version)}" + (f"{scope.label('comma')}{where}" if where else "")
 
 
 def spec_table(scope, spec, ctx: DocContext):
     tests = spec.tests
     split = any(t.shelf_life and t.shelf_life != t.release for t in tests)
-    title = f"{scope.label('specification')}: {spec.name} ({scope.label('version')} {spec.version})"
+    title = f"{scope.label('specification')}{scope.label('separator')}{spec.name}" \
+            f"{parenthesised(scope, scope.label('version_of', version=spec.version))}"
     if not split:
         rows = [[cell(t.test), cell(chapters(t.procedure, scope.profile)[0]), cell(t.release)] for t in tests]
         header = [[cell(h) for h in labelled(scope, "test", "procedure", "acceptance_criterion")]]
@@ -78,7 +79,8 @@ def _batch_blocks(scope, number, ctx):
             ("site", lambda b: sites.get(b.site, b.site)), ("use", lambda b: b.use)]
     if any(b.drug_substance_batches for b in batches):
         numbers = {b.id: b.number for ds in scope.content.drug_substances for b in ds.batches}
-        info.append(("ds_batches", lambda b: ", ".join(numbers.get(i, i) for i in b.drug_substance_batches) or "–"))
+        info.append(("ds_batches", lambda b: scope.label("list_comma").join(
+            numbers.get(i, i) for i in b.drug_substance_batches) or "–"))
     rows = [[cell(scope.label(key), span=2)] + [cell(get(b)) for b in batches] for key, get in info]
     rows += [[cell(t.test), cell(t.release)] + [cell(b.results[t.id]) for b in batches] for t in owner.specification.tests]
     weights = [3, 3] + [2] * len(batches)
