@@ -51,6 +51,20 @@ def template_header_room(parts: dict, profile: RegionProfile):
                        follows)
 
 
+_LAYOUTS: dict = {}
+
+
+def template_layout(template, profile: RegionProfile) -> tuple:
+    """The template's text width and header room, read once per template bytes and paper (not per leaf)."""
+    key = (template.data, profile.page_size, "page_setup" in profile.postprocess)
+    if key not in _LAYOUTS:
+        parts = read_package(template.data)
+        if len(_LAYOUTS) > 64:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = (text_width(parts["word/document.xml"]), template_header_room(parts, profile))
+    return _LAYOUTS[key]
+
+
 def header_rooms(project: Project, region: str, profile: RegionProfile, leaves) -> dict:
     """Per template the leaves use, its header room: recording reads the header as rendering will
     (the short name or INN only where the full name does not fit). A template that cannot be read

@@ -22,9 +22,9 @@ from .platform import refuse_description, with_platform
 from .modality import load_modality
 from . import modality_content
 from .model import Content
-from .ooxml.package import read_package, write_package
-from .ooxml.steps import STEPS, Finish, text_width
-from .page_header import header_name, header_rooms, leaf_doc, leaf_header_reads, template_header_room
+from .ooxml.package import write_package
+from .ooxml.steps import STEPS, Finish
+from .page_header import header_name, header_rooms, leaf_doc, leaf_header_reads, template_layout
 from .plan import Leaf, plan
 from .incremental import basis, fingerprint, previous, reusable, values_digest
 from .up_to_date import record, state_key, unchanged
@@ -290,27 +290,13 @@ def _template(project: Project, region: str, name: str, cache: dict, labels: dic
 
 
 def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> dict[str, bytes]:
-    width, room = _layout(template, dossier.profile)
+    width, room = template_layout(template, dossier.profile)
     blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
     if problems:
         raise DossierError(Category.CONTENT, problems)
     product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout,
                           dossier.profile.language)
     return render_parts(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
-
-
-_LAYOUTS: dict = {}
-
-
-def _layout(template: TemplateFile, profile: RegionProfile):
-    """The template's text width and header room, read once per template bytes and paper (not per leaf)."""
-    key = (template.data, profile.page_size, "page_setup" in profile.postprocess)
-    if key not in _LAYOUTS:
-        parts = read_package(template.data)
-        if len(_LAYOUTS) > 64:
-            _LAYOUTS.clear()
-        _LAYOUTS[key] = (text_width(parts["word/document.xml"]), template_header_room(parts, profile))
-    return _LAYOUTS[key]
 
 
 def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
