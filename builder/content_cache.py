@@ -34,8 +34,13 @@ class ContentCache:
         self._check = check
         self._usable: bool | None = None
         self._pending: dict[str, Value] = {}
+        self._seen: dict[str, Value] = {}  # trees parsed or read in this run, by SHA-256
 
     def get(self, sha256: str, display: str) -> Value | None:
+        """The tree kept for these bytes: one parsed in this run (a profile read for each product is
+        parsed once), else the entry on disk; trees are never changed once built, so sharing is safe."""
+        if (kept := self._seen.get(sha256)) is not None and kept.origin.path == display:
+            return kept
         try:
             data = read_regular(self.folder / f"{sha256}.json")
         except (OSError, NotAFile):
@@ -43,15 +48,17 @@ class ContentCache:
         tree = _decode(data, sha256, display)
         if tree is None:
             self._discard(sha256)
+        else:
+            self._seen[sha256] = tree
         return tree
 
     def put(self, sha256: str, root: Value) -> None:
         """Keep the entry to write when the build publishes (`flush`): a failed build leaves output/ as it was."""
-        self._pending[sha256] = root
+        self._pending[sha256] = self._seen[sha256] = root
 
     def flush(self) -> int:
         """Write the entries parsed in this run; return how many were written."""
-        pending, self._pending = self._pending, {}
+        pending, self._pending, self._seen = self._pending, {}, {}  # a run ends: the next reads the disk
         if not pending or not self._ready():
             return 0
         return sum(self._write(sha256, root) for sha256, root in sorted(pending.items(), key=lambda item: item[0]))

@@ -25,11 +25,19 @@ from .nodes import Node
 _get = object.__getattribute__
 
 
-def values_digest(recorder) -> str:
-    """The values one recording read, in order: fields, then map entries, then labels."""
+def values_digest(recorder, memo: dict | None = None) -> str:
+    """The values one recording read, in order: fields, then map entries, then labels.
+
+    `memo` (one per pair) keeps each field's text once made: the leaves of a pair read the same
+    records over and over, and making the text of a long list again for every leaf was a third of
+    `invoke check`. It holds the node too, so an id is never reused while its entry lives."""
+    memo = {} if memo is None else memo
     digest = hashlib.sha256()
     for node, name in recorder.fields:
-        digest.update(f"{type(node).__name__}.{name}={_stable(_get(node, name))}\n".encode())
+        key = (id(node), name)
+        if (known := memo.get(key)) is None:
+            known = memo[key] = (node, f"{type(node).__name__}.{name}={_stable(_get(node, name))}\n".encode())
+        digest.update(known[1])
     for node, name, entry in recorder.entries:
         value = _get(node, name).get(entry)
         digest.update(f"{type(node).__name__}.{name}[{entry!r}]={_stable(value)}\n".encode())

@@ -35,7 +35,7 @@ from .project import Project
 from .publish import RenderedDossier, build_lock, canonical_json, publish, sha256
 from .render import TemplateFile, check_template, find_template, render_parts
 from .scope import Scope
-from .source import SourceFile, Value
+from .source import SourceFile, Value, caching
 from .tabular import load_with_sheets
 from .structure import SectionTree, load_tree
 from .validate import validate
@@ -115,11 +115,12 @@ def prepare_all(project: Project, products=None, regions=None, diags: Diagnostic
     """`prepare` without stopping at errors: every pair that got as far as planning, errors in `diags`
     and in each pair's own `diagnostics` (readiness counts what is still missing)."""
     diags = diags if diags is not None else Diagnostics()
-    tree = _guard(diags, load_tree, project.templates, diags)
-    rules = Rules.load(project.templates, tree)
-    dossiers = []
-    for product in products or project.products():
-        dossiers += _prepare_product(project, tree, rules, product, regions, diags)
+    with caching(project.cache):  # templates/' YAML (profiles, rules, tree) is cached like content
+        tree = _guard(diags, load_tree, project.templates, diags)
+        rules = Rules.load(project.templates, tree)
+        dossiers = []
+        for product in products or project.products():
+            dossiers += _prepare_product(project, tree, rules, product, regions, diags)
     _dedupe(diags)
     return dossiers
 
@@ -323,7 +324,7 @@ def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = No
     """Resolve every cross-reference before anything renders, so `invoke check` reports them too. Return
     the leaves (with an `index`, each carrying what it reads, `reads.py`) and what each leaf prints
     (path → paragraphs and cells), which readiness and the risk checks read."""
-    texts, recorded = {}, []
+    texts, recorded, memo = {}, [], {}
     with hooked() if index is not None else nullcontext():
         for leaf in leaves:
             with recording() if index is not None else nullcontext() as recorder:
@@ -333,7 +334,7 @@ def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = No
                     leaf_header_reads(leaf, (rooms or {}).get(leaf.template))
             texts[leaf.path] = units_of(leaf, blocks)
             recorded.append(leaf if index is None else
-                            replace(leaf, reads=replace(index.resolve(recorder), digest=values_digest(recorder))))
+                            replace(leaf, reads=replace(index.resolve(recorder), digest=values_digest(recorder, memo))))
     return tuple(recorded), texts
 
 

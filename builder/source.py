@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -86,9 +88,24 @@ def _yaml() -> YAML:
     return yaml
 
 
+_CACHE: ContextVar = ContextVar("content_cache", default=None)
+
+
+@contextmanager
+def caching(cache):
+    """Within this block, every `load_file` without a cache of its own uses `cache`: the profiles, rules
+    and section tree under templates/ are YAML parsed on every run too, and their loaders need not know."""
+    token = _CACHE.set(cache)
+    try:
+        yield cache
+    finally:
+        _CACHE.reset(token)
+
+
 def load_file(path: Path, display: str, cache=None) -> SourceFile:
     """Read `path` once as bytes, hash those bytes, and parse those same bytes (or take the tree a
     `ContentCache` kept for the same hash)."""
+    cache = cache if cache is not None else _CACHE.get()
     try:
         data = read_regular(path)
     except NotAFile as exc:

@@ -92,3 +92,57 @@ def test_errors_are_not_cached(tmp_path):
             load_file(path, "p.yaml", cache)
     cache.flush()
     assert not list((tmp_path / "cache").glob("*.json"))
+
+
+def _parsed_during_check(root, monkeypatch) -> list[str]:
+    """The files `prepare` parses (rather than takes from the cache)."""
+    import builder.source as source
+    from builder.errors import Diagnostics
+    from builder.pipeline import prepare
+    from builder.project import Project
+
+    parsed, real = [], source.parse_bytes
+    monkeypatch.setattr(source, "parse_bytes", lambda data, display: parsed.append(display) or real(data, display))
+    prepare(Project(root), regions=["nmpa"], diags=Diagnostics())
+    monkeypatch.setattr(source, "parse_bytes", real)
+    return parsed
+
+
+def test_after_a_build_a_check_parses_no_yaml_and_an_edited_profile_alone_again(tmp_path, monkeypatch):
+    import shutil
+
+    from builder.errors import Diagnostics
+    from builder.pipeline import build
+    from conftest import REPO, only_example
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "content", root / "content", ignore=only_example)
+    shutil.copytree(REPO / "templates", root / "templates")
+    first = _parsed_during_check(root, monkeypatch)
+    assert "templates/common/profile.yaml" in first and "templates/nmpa/region.yaml" in first
+    assert len(first) == len(set(first))  # a file read for several products or pairs is parsed once per run
+    build(root, regions=["nmpa"], diags=Diagnostics(), jobs=1)
+    assert _parsed_during_check(root, monkeypatch) == []  # profiles, rules, tree and content all cached
+    profile = root / "templates" / "nmpa" / "region.yaml"
+    profile.write_bytes(profile.read_bytes() + b"# edited\n")
+    assert _parsed_during_check(root, monkeypatch) == ["templates/nmpa/region.yaml"]
+
+
+def test_the_shared_digest_memo_changes_no_fingerprint():
+    """`values_digest` with one memo per pair gives each leaf the digest it gets alone."""
+    from builder.incremental import values_digest
+    from builder.reads import Recorder
+    from builder.nodes import Node
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, kw_only=True)
+    class Batch(Node):
+        results: tuple = ()
+        name: str = ""
+
+    a, b = Batch(results=("0.1", "0.2"), name="A"), Batch(results=("0.3",), name="B")
+    first = Recorder(fields=[(a, "results"), (b, "name")])
+    second = Recorder(fields=[(b, "name"), (a, "results"), (b, "results")])
+    memo: dict = {}
+    assert [values_digest(first, memo), values_digest(second, memo)] == [values_digest(first), values_digest(second)]
+    assert values_digest(first) != values_digest(Recorder(fields=[(b, "results"), (b, "name")]))
