@@ -20,6 +20,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
+try:
+    from _ruamel_yaml import CParser as _CParser  # ruamel.yaml.clib's libyaml, as ruamel.yaml itself imports it
+except ImportError:  # a platform without the wheel: the pure parser, slower, same trees
+    _CParser = None
+
 from .errors import Origin, content_error, environment_error
 from .files import NotAFile, read_regular
 
@@ -188,7 +193,7 @@ def _compose(yaml: YAML, text: str, display: str) -> Value:
     once (composing and constructing with the library as well took five times the parse itself)."""
     tree = _Tree(display, text)
     try:
-        for event in yaml.parse(text):
+        for event in _fast_events(text) or yaml.parse(text):
             tree.feed(event)
     except MarkedYAMLError as exc:
         raise _marked(exc, display) from None
@@ -199,6 +204,40 @@ def _compose(yaml: YAML, text: str, display: str) -> Value:
             raise
         raise _unmarked(exc, text, display) from None
     return tree.root
+
+
+# Characters on which the two parsers part (found by comparing them on mutated content): a tab the pure
+# parser refuses and libyaml takes; a BOM inside the text; LS/PS, which are line breaks to libyaml only;
+# a block scalar's `|` or `>` with a comment glued to it (`>#`), which libyaml takes for a comment.
+_PURE_ONLY = re.compile("[\t\ufeff\u2028\u2029]|[|>][-+0-9]*#")
+
+
+def _fast_events(text: str) -> list | None:
+    """Every event of `text` from libyaml (ruamel.yaml.clib), or None when it refuses the text or is
+    not installed: the pure round-trip parser then reads it, and its message is the one reported.
+
+    The pure parser took more than half of a cold build; the C parser is forty times faster. Both
+    are YAML parsers of the same library, and the events they give for a text both accept are the
+    same (types, values, styles, marks; `test_yaml_parsers.py` compares them on every file shipped and
+    on generated texts), save that plain scalars have style '' here and None there."""
+    if _CParser is None or _PURE_ONLY.search(text):
+        return None
+    parser = _CParser(text)
+    try:
+        events = []
+        while parser.check_event():
+            events.append(_plain(parser.get_event()))
+        return events
+    except Exception:  # noqa: BLE001 - the pure parser reads it again and reports it positioned
+        return None
+    finally:
+        parser.dispose()
+
+
+def _plain(event):
+    if getattr(event, "style", None) == "":
+        event.style = None
+    return event
 
 
 class _Tree:
@@ -224,7 +263,7 @@ class _Tree:
             if self.open and self.open[-1].wants_key():
                 self.open[-1].take_key(event, where)
             else:
-                self._attach(Value(_scalar_text(event), where))
+                self._attach(Value(_scalar_text(event), where), _tokenless(event))
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             if self.open and self.open[-1].wants_key():
                 raise content_error("E2015", "a key must be plain text, not a list or a mapping", where)
@@ -247,11 +286,16 @@ class _Tree:
         elif getattr(event, "tag", None) is not None:
             raise content_error("E2011", f"explicit tags ({event.tag}) are not allowed", where)
 
-    def _attach(self, value: Value) -> None:
+    def _attach(self, value: Value, tokenless: bool = False) -> None:
         if not self.open:
             self.root = replace(value, origin=Origin(self.display, 1, 1))
         else:
-            self.open[-1].add(value)
+            self.open[-1].add(value, tokenless)
+
+
+def _tokenless(event) -> bool:
+    """An empty value nothing was typed for (`release:`): its event has no token, only a place."""
+    return event.value == "" and event.style is None and event.start_mark.index == event.end_mark.index
 
 
 def _scalar_text(event) -> str:
@@ -283,15 +327,16 @@ class _Open:
                                 f"{first.line}, column {first.column}); a key may appear once per mapping", where)
         self.key = (event.value, where)
 
-    def add(self, value: Value) -> None:
+    def add(self, value: Value, tokenless: bool = False) -> None:
         if isinstance(self.data, list):
             self.data.append(value)
             return
         key, key_origin = self.key
         self.key = None
-        # An empty value (`release:`) has no token of its own: its event sits at the next token, often the
-        # next line's `- id:`, so "is empty (required)" pointed at the wrong record; place it at its key.
-        if value.data == "" and value.origin.line != key_origin.line:
+        # An empty value (`release:`) has no token of its own: the pure parser places its event at the next
+        # token, often the next line's `- id:`, so "is empty (required)" pointed at the wrong record, and
+        # libyaml right after the colon; place it at its key (so too `""` written on a line of its own).
+        if value.data == "" and (tokenless or value.origin.line != key_origin.line):
             value = replace(value, origin=key_origin)
         self.data[key] = replace(value, key_origin=key_origin)
 

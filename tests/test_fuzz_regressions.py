@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import source
 from builder.errors import DossierError
 from builder.source import _yaml, parse_bytes
 from fuzz.loader_checks import DISPLAY, check_error, check_tree
@@ -33,19 +34,28 @@ def test_only_positioned_content_errors_escape_the_loader(path):
     ("ruamel-assertion-tokens75.yaml", AssertionError, 2, 2),  # valid YAML; safe mode loads it
     ("ruamel-overlap-in-comment.yaml", NotImplementedError, 17, 1),
 ])
-def test_round_trip_parser_crashes_become_positioned_content_errors(name, exception, line, column):
+def test_round_trip_parser_crashes_become_positioned_content_errors(name, exception, line, column, monkeypatch):
     """pitfalls.md §1.8: ruamel's round-trip parser raises non-YAML exceptions on these inputs (pinned
-    here, so an upgrade that fixes or changes them is noticed); the loader reports them at a place."""
+    here, so an upgrade that fixes or changes them is noticed); the loader reports them at a place
+    when it reads with that parser (libyaml, its first choice, is asked too: test_yaml_parsers.py)."""
     data = (FUZZ / "crashes" / name).read_bytes()
     if exception is AssertionError and not __debug__:
         pytest.skip("python -O strips ruamel's assertions")
     with pytest.raises(exception):
         list(_yaml().parse(data.decode("utf-8")))
+    monkeypatch.setattr(source, "_CParser", None)
     with pytest.raises(DossierError) as caught:
         parse_bytes(data, "c.yaml")
     diag = caught.value.diagnostics[0]
     assert (diag.code, diag.origin.line, diag.origin.column) == ("E2006", line, column)
     assert exception.__name__ in diag.message
+
+
+def test_valid_yaml_the_round_trip_parser_fails_on_is_read_by_libyaml():
+    """`# c / | #: {d} # c` is valid YAML (safe mode loads it): libyaml reads it as one empty text, which
+    later stages refuse as not a mapping; the pure parser alone failed an assertion on it."""
+    tree = parse_bytes((FUZZ / "crashes" / "ruamel-assertion-tokens75.yaml").read_bytes(), "c.yaml")
+    assert (tree.data, tree.origin.line) == ("", 1)
 
 
 def test_a_raw_non_character_is_refused_at_its_place():

@@ -36,7 +36,7 @@ def _convert(node, origin: Origin) -> Value:
 def _value(node, key, value, origin: Origin) -> Value:
     key_origin = _child(node, key, origin, "key")
     where = _child(node, key, origin, "value")
-    if value in (None, "") and where.line != key_origin.line:
+    if value is None or (value == "" and where.line != key_origin.line):  # None: nothing typed
         where = key_origin
     return replace(_convert(value, where), key_origin=key_origin)
 
