@@ -23,7 +23,7 @@ from .files import NotAFile, read_regular
 from .source import Value
 
 # Bump when the loader builds a different tree from the same bytes (positions, text, empty values).
-LOADER_VERSION = f"{__version__}/1"
+LOADER_VERSION = f"{__version__}/2"  # 2: an empty value with nothing typed is placed at its key
 
 
 class ContentCache:

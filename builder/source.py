@@ -216,7 +216,7 @@ def _fast_events(text: str) -> list | None:
     """Every event of `text` from libyaml (ruamel.yaml.clib), or None when it refuses the text or is
     not installed: the pure round-trip parser then reads it, and its message is the one reported.
 
-    The pure parser took more than half of a cold build; the C parser is forty times faster. Both
+    The pure parser took a quarter of a cold build; the C parser is about ten times faster. Both
     are YAML parsers of the same library, and the events they give for a text both accept are the
     same (types, values, styles, marks; `test_yaml_parsers.py` compares them on every file shipped and
     on generated texts), save that plain scalars have style '' here and None there."""
