@@ -63,3 +63,23 @@ def test_billion_laughs_is_refused_at_the_first_anchor():
 
 def test_utf8_bom_is_accepted():
     assert load(b"\xef\xbb\xbfa: b\n").data["a"].data == "b"
+
+
+def _refused_raw(code: int) -> bool:
+    """The raw-file rule, spelled out: C0 controls but tab and line ends, DEL, C1, U+FFFE and U+FFFF."""
+    return (code < 0x20 and chr(code) not in "\t\n\r") or 0x7F <= code <= 0x9F or code in (0xFFFE, 0xFFFF)
+
+
+def test_every_character_the_raw_rule_names_is_refused_at_its_place_and_no_other():
+    """The one-scan check refuses exactly the characters the rule names, each at its own column."""
+    refused = [code for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF and _refused_raw(code)]
+    assert len(refused) == 29 + 33 + 2
+    for code in refused:
+        with pytest.raises(DossierError) as caught:
+            load(f"a: x{chr(code)}y\n".encode())
+        diag = caught.value.diagnostics[0]
+        assert (diag.code, diag.origin.line, diag.origin.column) == ("E2004", 1, 5)
+        assert f"U+{code:04X}" in diag.message
+    from builder.source import _decode
+    allowed = "".join(chr(c) for c in range(0x20, 0x3000) if not _refused_raw(c)) + "\t\r\n\U0001F600\ufffd"
+    assert _decode(allowed.encode(), "c.yaml") == allowed

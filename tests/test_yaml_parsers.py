@@ -91,3 +91,16 @@ def test_an_empty_value_is_placed_at_its_key_by_either_parser():
         kind, tree = _read("items:\n  - id: a\n    release:\n  - id: b\nflow: {a: , b: 1}\n", fast)
         release, empty = tree.data["items"].data[0].data["release"], tree.data["flow"].data["a"]
         assert (release.origin.line, release.origin.column, empty.origin.column) == (3, 5, 8)
+
+
+def test_libyaml_stops_at_the_nesting_limit_and_the_pure_parser_refuses_it_positioned():
+    """libyaml's scanner is quadratic in flow nesting; it is left at the 21st level (the root mapping is
+    the first), not after the last."""
+    deep = "a: " + "[" * 20 + "]" * 20 + "\n"
+    assert source._fast_events(deep) is None
+    assert source._fast_events("a: " + "[" * 19 + "]" * 19 + "\n") is not None
+    parse_bytes(("a: " + "[" * 19 + "x" + "]" * 19 + "\n").encode(), "c.yaml")
+    with pytest.raises(DossierError) as caught:
+        parse_bytes(deep.encode(), "c.yaml")
+    diag = caught.value.diagnostics[0]
+    assert (diag.code, diag.origin.line, diag.origin.column) == ("E2012", 1, 23)
