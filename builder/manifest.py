@@ -16,7 +16,9 @@ LIBRARIES = ("docxtpl", "python-docx", "lxml", "ruamel.yaml", "jinja2", "markdow
              "openpyxl", "pint", "pikepdf")  # each can change what a build writes (the up-to-date key reads them)
 
 
-def leaf_record(leaf, data: bytes, template: str, fingerprint: str | None = None) -> dict:
+def leaf_record(leaf, data: bytes, template: str, fingerprint: str | None = None, memo: dict | None = None) -> dict:
+    """One leaf's manifest entry; `memo` (one per pair) keeps each record's source files, since every
+    leaf of a pair shares the product and most share a substance or drug product."""
     scope = leaf.scope
     owners = [scope.content.product, scope.substance, scope.product, scope.excipient, scope.item]
     record = {
@@ -27,7 +29,7 @@ def leaf_record(leaf, data: bytes, template: str, fingerprint: str | None = None
         "sha256": sha256(data),
         "bytes": len(data),
         "template": template,
-        "sources": sorted({path for owner in owners if owner is not None for path in source_paths(owner)}),
+        "sources": sorted({path for owner in owners if owner is not None for path in source_paths(owner, memo)}),
     }
     if fingerprint is not None:  # what the leaf was made from (incremental.py): the next build reuses it
         record["fingerprint"] = fingerprint
@@ -51,15 +53,22 @@ def node_extensions(leaves: list[dict]) -> list[dict]:
     return list(found.values())
 
 
-def source_paths(record) -> set[str]:
-    """Every file that wrote a field of `record` or of the records inside it (core or overlay)."""
+def source_paths(record, memo: dict | None = None) -> set[str]:
+    """Every file that wrote a field of `record` or of the records inside it (core or overlay); `memo`
+    (by record identity, the records alive while it is) answers a record met before at once."""
+    memo = {} if memo is None else memo
+    found = memo.get(id(record))
+    if found is not None and found[0] is record:
+        return found[1]
     paths = {record.at.path} | {o.path for o in record.origins.values()}
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
         for child in value if isinstance(value, tuple) else (value,):
             if isinstance(child, Node):
-                paths |= source_paths(child)
-    return {p for p in paths if p}
+                paths |= source_paths(child, memo)
+    paths = {p for p in paths if p}
+    memo[id(record)] = (record, paths)
+    return paths
 
 
 def manifest(dossier, leaves: list[dict], inputs: list[tuple], reports: list[dict] = ()) -> dict:

@@ -251,7 +251,7 @@ def _raw_regions(core: Value) -> tuple[list, Origin]:
 def render_dossier(project: Project, dossier: Dossier, advance=None) -> RenderedDossier:
     """Render and post-process every leaf of one pair, in memory (`advance` is told of each leaf done)."""
     templates: dict[str, TemplateFile] = {}
-    files, records, reused = {}, [], []
+    files, records, reused, sources = {}, [], [], {}
     folder, shared = project.output / dossier.product / dossier.region, basis(dossier)
     known = previous(folder)                                                 # the last build's fingerprints
     for leaf in dossier.leaves:
@@ -264,7 +264,7 @@ def render_dossier(project: Project, dossier: Dossier, advance=None) -> Rendered
         else:
             reused.append(leaf.path)
         files[leaf.path] = data
-        records.append(leaf_record(leaf, data, template.display, wanted))
+        records.append(leaf_record(leaf, data, template.display, wanted, sources))
         if advance is not None:
             advance(f"{dossier.product}/{dossier.region}/{leaf.number}")
     inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]

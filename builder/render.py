@@ -131,8 +131,20 @@ def render_parts(template: TemplateFile, doc: dict, labels: dict, blocks: list, 
     return _rendered(template, doc, labels, blocks, leaf_name, StrictTemplate.parts)
 
 
+_ESCAPED: list = [None, None]  # the labels last escaped, and their escaped form
+
+
+def _escaped(labels: dict) -> dict:
+    """The profile's labels escaped once per profile, not once per leaf (a twentieth of a build: a
+    profile holds hundreds of labels and a leaf prints a few)."""
+    if _ESCAPED[0] is not labels:
+        _ESCAPED[:] = [labels, {k: Markup(escape(v)) for k, v in labels.items()}]
+    return _ESCAPED[1]
+
+
 def _rendered(template: TemplateFile, doc: dict, labels: dict, blocks: list, leaf_name: str, output):
-    context = {"doc": doc, "labels": {k: Markup(escape(v)) for k, v in labels.items()}, "blocks": blocks}
+    context = {"doc": doc, "labels": dict(_escaped(labels)), "blocks": blocks}  # a copy: a template may not
+    # change what the next leaf sees
     try:
         with time_limit():
             tpl = StrictTemplate(io.BytesIO(template.data))
