@@ -65,18 +65,18 @@ def template_layout(template, profile: RegionProfile) -> tuple:
     return _LAYOUTS[key]
 
 
-def header_rooms(project: Project, region: str, profile: RegionProfile, leaves) -> dict:
-    """Per template the leaves use, its header room: recording reads the header as rendering will
-    (the short name or INN only where the full name does not fit). A template that cannot be read
-    here gives no room figure; rendering then reports it."""
-    rooms = {}
+def template_layouts(project: Project, region: str, profile: RegionProfile, leaves) -> dict:
+    """Per template the leaves use, its (text width, header room): the cross-reference check builds each
+    leaf's blocks at the width rendering uses (and rendering takes them as built), and recording reads
+    the header as rendering will (the short name or INN only where the full name does not fit). A
+    template that cannot be read here is left out; rendering then reports it."""
+    layouts = {}
     for name in sorted({leaf.template for leaf in leaves}):
         try:
-            rooms[name] = template_header_room(read_package(find_template(project.templates, region, name).data),
-                                               profile)
+            layouts[name] = template_layout(find_template(project.templates, region, name), profile)
         except DossierError:
             continue
-    return rooms
+    return layouts
 
 
 def leaf_doc(content: Content, leaf: Leaf, product: str | None = None) -> dict:

@@ -24,7 +24,7 @@ from . import modality_content
 from .model import Content
 from .ooxml.package import write_package
 from .ooxml.steps import STEPS, Finish
-from .page_header import header_name, header_rooms, leaf_doc, leaf_header_reads, template_layout
+from .page_header import header_name, leaf_doc, leaf_header_reads, template_layout, template_layouts
 from .plan import Leaf, plan
 from .incremental import basis, fingerprint, previous, reusable, values_digest
 from .up_to_date import record, state_key, unchanged
@@ -62,6 +62,7 @@ class Dossier:
     tally: Tally | None = None   # how the (result, criterion) pairs ended
     diagnostics: tuple = ()      # everything reported while preparing this pair (its product's files included)
     texts: dict | None = None    # leaf path → the paragraphs and cells it prints (readiness reads them)
+    blocks: dict | None = None   # leaf path → (text width, its blocks, cross-references resolved), built once
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
@@ -183,8 +184,8 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     scope = Scope(content, profile, rules=rules, reading=reading, modality=modality)
     leaves = plan(tree, scope, diags)                                                             # plan
     roots = [s.root for s in [*core_sources, *([overlay] if overlay else [])]]
-    rooms = header_rooms(project, region, profile, leaves)
-    leaves, texts = check_references(leaves, diags, ContentIndex(content, roots), rooms)           # resolve, record
+    layouts = template_layouts(project, region, profile, leaves)
+    leaves, texts, blocks = check_references(leaves, diags, ContentIndex(content, roots), layouts)  # resolve, record
     modality_content.unrendered(content, leaves, diags)
     found, tally = findings(content, rules, profile, reading, modality, leaves, texts)             # check
     diags.items.extend(found + unused_justifications(found, content) + compendial_references(content, profile))
@@ -194,7 +195,7 @@ def _prepare_pair(project, tree, rules, core: Value, core_sources, product: str,
     sources += [(s, "modality") for s in modality_sources]
     sources += [(s, "rules") for s in rules.sources]
     return Dossier(product, region, profile, content, merged, leaves, tuple(sources), tuple(found), tally,
-                   texts=texts)
+                   texts=texts, blocks=blocks)
 
 
 def _unread_files(project: Project, product: str, core: Value, diags: Diagnostics, sheets=frozenset()) -> None:
@@ -292,9 +293,13 @@ def _template(project: Project, region: str, name: str, cache: dict, labels: dic
 
 def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> dict[str, bytes]:
     width, room = template_layout(template, dossier.profile)
-    blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
-    if problems:
-        raise DossierError(Category.CONTENT, problems)
+    built = (dossier.blocks or {}).get(leaf.path)
+    if built is not None and built[0] == width:  # as the check built them (its errors already stopped the build)
+        blocks = built[1]
+    else:
+        blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
+        if problems:
+            raise DossierError(Category.CONTENT, problems)
     product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout,
                           dossier.profile.language)
     return render_parts(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
@@ -320,22 +325,27 @@ def _narrative_origin(leaf: Leaf) -> Origin | None:
 
 
 def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = None,
-                     rooms: dict | None = None) -> tuple[tuple[Leaf, ...], dict]:
+                     layouts: dict | None = None) -> tuple[tuple[Leaf, ...], dict, dict]:
     """Resolve every cross-reference before anything renders, so `invoke check` reports them too. Return
-    the leaves (with an `index`, each carrying what it reads, `reads.py`) and what each leaf prints
-    (path → paragraphs and cells), which readiness and the risk checks read."""
-    texts, recorded, memo = {}, [], {}
+    the leaves (with an `index`, each carrying what it reads, `reads.py`), what each leaf prints
+    (path → paragraphs and cells), which readiness and the risk checks read, and each leaf's blocks
+    (path → (width, blocks)), built at its template's width (`layouts`: name → (width, header room)) so
+    rendering uses them as they are instead of building them again."""
+    texts, recorded, memo, built = {}, [], {}, {}
+    layouts = layouts or {}
     with hooked() if index is not None else nullcontext():
         for leaf in leaves:
+            width, room = layouts.get(leaf.template, (9000, None))
             with recording() if index is not None else nullcontext() as recorder:
-                blocks, problems = leaf_blocks(leaves, leaf)
+                blocks, problems = leaf_blocks(leaves, leaf, width)
                 diags.items.extend(problems)
                 if index is not None:
-                    leaf_header_reads(leaf, (rooms or {}).get(leaf.template))
+                    leaf_header_reads(leaf, room)
             texts[leaf.path] = units_of(leaf, blocks)
+            built[leaf.path] = (width, blocks)
             recorded.append(leaf if index is None else
                             replace(leaf, reads=replace(index.resolve(recorder), digest=values_digest(recorder, memo))))
-    return tuple(recorded), texts
+    return tuple(recorded), texts, built
 
 
 def finish(parts: dict[str, bytes], dossier: Dossier, leaf: Leaf) -> bytes:

@@ -16,7 +16,7 @@ import pytest
 
 from builder.errors import Diagnostics
 from builder.page_header import header_name
-from builder.pipeline import build, header_rooms, leaf_blocks, leaf_doc, prepare
+from builder.pipeline import build, leaf_blocks, leaf_doc, prepare, template_layouts
 from builder.project import Project
 from builder.reads import LeafReads, parse_spans, recording, spans, split_path
 from builder.views import subject
@@ -43,7 +43,8 @@ def output(dossier, leaf):
         blocks, _ = leaf_blocks(dossier.leaves, leaf)
     key = (dossier.product, dossier.region)
     if key not in _ROOMS:
-        _ROOMS[key] = header_rooms(Project(REPO), dossier.region, dossier.profile, dossier.leaves)
+        _ROOMS[key] = {name: room for name, (_, room) in
+                      template_layouts(Project(REPO), dossier.region, dossier.profile, dossier.leaves).items()}
     name = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", _ROOMS[key][leaf.template],
                        dossier.profile.layout)  # the name the page header prints, as rendering chooses it
     return (tuple(leaf_doc(dossier.content, leaf, name).values()), subject(leaf.scope),
