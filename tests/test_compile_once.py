@@ -51,3 +51,28 @@ def test_environments_with_other_options_do_not_share_code(compiles):
     assert BudgetedEnvironment(autoescape=False).from_string(source).render(x="<i>") == "<i>"
     assert BudgetedEnvironment(autoescape=True).from_string(source).render(x="<i>") == "&lt;i&gt;"
     assert len(compiles) == 2
+
+
+def test_rendering_takes_each_leafs_blocks_as_the_check_built_them(monkeypatch):
+    """The check builds each leaf's blocks at its template's width; rendering builds none again, and a
+    leaf rendered from blocks built anew has the same bytes."""
+    from dataclasses import replace
+
+    import builder.pipeline as pipeline
+    from builder.project import Project
+
+    from conftest import REPO
+
+    dossier = pipeline.prepare(Project(REPO), ["examplinib"], ["nmpa"])[0]
+    assert set(dossier.blocks) == {leaf.path for leaf in dossier.leaves}
+    leaves = [leaf for leaf in dossier.leaves if leaf.kind in ("specification", "narrative")][:3]
+    assert len(leaves) == 3
+    built, calls = {}, []
+    real = pipeline.leaf_blocks
+    monkeypatch.setattr(pipeline, "leaf_blocks", lambda *args: calls.append(args[1].path) or real(*args))
+    for leaf in leaves:
+        built[leaf.path] = pipeline.leaf_bytes(Project(REPO), dossier, leaf, {})
+    assert calls == []
+    anew = replace(dossier, blocks=None)
+    assert {leaf.path: pipeline.leaf_bytes(Project(REPO), anew, leaf, {}) for leaf in leaves} == built
+    assert calls == [leaf.path for leaf in leaves]
