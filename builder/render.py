@@ -21,6 +21,7 @@ from .errors import Category, Diagnostic, DossierError, Origin, environment_erro
 from .budget import BudgetedEnvironment, BudgetExceeded, time_limit
 from .files import NotAFile, read_regular
 from .lint import CONTEXT_NAMES, lint_sources, lint_text
+from .ooxml.compiled import compiled
 from .ooxml.docxtpl_strict import MalformedXML, StrictTemplate
 from .ooxml.package import read_package
 from .ooxml.preflight import preflight
@@ -147,6 +148,9 @@ def _rendered(template: TemplateFile, doc: dict, labels: dict, blocks: list, lea
     # change what the next leaf sees
     try:
         with time_limit():
+            fast = compiled(template.data) if output is StrictTemplate.parts else None
+            if fast is not None:  # the same parts, without docxtpl's per-leaf copy of the package
+                return fast.render(context, environment())
             tpl = StrictTemplate(io.BytesIO(template.data))
             tpl.render(context, jinja_env=environment(), autoescape=True)
         return output(tpl)

@@ -1,0 +1,135 @@
+"""A template prepared once renders each leaf to the very parts docxtpl's own round trip gives."""
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from builder.errors import DossierError
+from builder.ooxml.compiled import CompiledTemplate, compiled
+from builder.ooxml.docxtpl_strict import StrictTemplate
+from builder.ooxml.package import read_package, write_package
+from builder.pipeline import prepare
+from builder.project import Project
+from builder.render import TemplateFile, _escaped, environment, find_template, render_parts
+
+from conftest import REPO
+
+LABELS = {"page_before": "Page ", "page_middle": " of ", "page_after": ""}
+
+
+def docxtpl_parts(data: bytes, context: dict) -> dict[str, bytes]:
+    tpl = StrictTemplate(io.BytesIO(data))
+    tpl.render(context, jinja_env=environment(), autoescape=True)
+    return tpl.parts()
+
+
+def context(dossier, leaf) -> dict:
+    doc = {"product": dossier.content.product.name, "section": leaf.number, "title": leaf.title,
+           "heading": leaf.heading, "subject": leaf.subject}
+    return {"doc": doc, "labels": dict(_escaped(dossier.profile.labels)), "blocks": dossier.blocks[leaf.path][1]}
+
+
+@pytest.fixture(scope="module")
+def dossiers():
+    return prepare(Project(REPO), ["examplinib", "examparvovec"], ["fda", "nmpa"])
+
+
+def test_every_shipped_template_renders_the_parts_docxtpl_gives(dossiers):
+    """Two leaves per template and pair (every shipped template, English and Chinese), part for part,
+    in the same order."""
+    seen = set()
+    for dossier in dossiers:
+        per_template: dict = {}
+        for leaf in dossier.leaves:
+            per_template.setdefault(leaf.template, []).append(leaf)
+        for name, leaves in per_template.items():
+            template = find_template(REPO / "templates", dossier.region, name)
+            seen.add(template.display)
+            for leaf in leaves[:2]:
+                fast = compiled(template.data).render(context(dossier, leaf), environment())
+                slow = docxtpl_parts(template.data, context(dossier, leaf))
+                assert list(fast) == list(slow)
+                assert fast == slow, leaf.path
+    assert len(seen) >= 10 and any("nmpa" in t for t in seen)
+
+
+def _template(tmp_path, change) -> TemplateFile:
+    data = find_template(REPO / "templates", "fda", "narrative").data
+    document = docx.Document(io.BytesIO(data))
+    change(document)
+    path = tmp_path / "t.docx"
+    document.save(path)
+    return TemplateFile("t", path, "templates/t.docx", path.read_bytes())
+
+
+def _doc(**over) -> dict:
+    return {"product": "P & Q", "section": "3.2.P.5.1", "title": "Specification(s)",
+            "heading": "3.2.P.5.1 Specification(s)", "subject": "Drug product: P", **over}
+
+
+def test_jinja_in_core_properties_and_the_header_renders_as_docxtpl_renders_it(tmp_path):
+    def change(document):
+        document.core_properties.title = "{{ doc.title }}"
+        document.core_properties.subject = "{{ doc.subject }} <x>"
+        document.sections[0].header.paragraphs[0].text = "{{ doc.product }} / {{ doc.section }}"
+    template = _template(tmp_path, change)
+    ctx = {"doc": _doc(), "labels": dict(_escaped(LABELS)), "blocks": []}
+    fast = compiled(template.data).render(ctx, environment())
+    assert fast == docxtpl_parts(template.data, ctx)
+    rendered = docx.Document(io.BytesIO(write_package(fast)))
+    assert rendered.core_properties.title == "Specification(s)"
+    assert rendered.sections[0].header.paragraphs[0].text == "P & Q / 3.2.P.5.1"
+
+
+def test_a_template_with_footnotes_renders_the_docxtpl_way(tmp_path):
+    parts = read_package(find_template(REPO / "templates", "fda", "narrative").data)
+    parts["word/footnotes.xml"] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w='
+                                   b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'wordprocessingml.footnotes+xml"/></Types>'))
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'footnotes" Target="footnotes.xml"/></Relationships>'))
+    data = write_package(parts)
+    assert compiled(data) is None
+    out = render_parts(TemplateFile("t", tmp_path / "t.docx", "templates/t.docx", data), _doc(), LABELS, [], "leaf")
+    assert "word/footnotes.xml" in out and b"P &amp; Q" in out["word/header1.xml"]
+
+
+@pytest.mark.parametrize("value, message", [(None, "None"), ("  ", "blank"), (3, "int")])
+def test_refusals_hold_on_the_prepared_template(value, message):
+    template = find_template(REPO / "templates", "fda", "narrative")
+    assert isinstance(compiled(template.data), CompiledTemplate)
+    with pytest.raises(DossierError) as caught:
+        render_parts(template, _doc(subject=value), LABELS, [], "m3/x/leaf.docx")
+    assert caught.value.category == 3
+    assert message in str(caught.value) and "m3/x/leaf.docx" in str(caught.value)
+
+
+def test_a_missing_value_and_malformed_block_xml_fail_on_the_prepared_template():
+    from builder.ooxml.blocks import Block
+
+    template = find_template(REPO / "templates", "fda", "narrative")
+    values = _doc()
+    del values["subject"]
+    with pytest.raises(DossierError) as caught:
+        render_parts(template, values, LABELS, [], "leaf")
+    assert "subject" in str(caught.value)
+    with pytest.raises(DossierError) as caught:
+        render_parts(template, _doc(), LABELS, [Block("<w:p><w:r><w:t>a</w:r></w:p>")], "leaf")
+    assert "not well-formed" in str(caught.value)
+
+
+def test_a_leaf_cannot_change_what_the_next_leaf_renders_from(tmp_path):
+    """The prepared template is shared by every leaf: rendering one leaves its sources and parts as they were."""
+    template = find_template(REPO / "templates", "fda", "narrative")
+    prepared = compiled(template.data)
+    before = (prepared.body, dict(prepared.parts), [s[2] for s in prepared.sections])
+    first = prepared.render({"doc": _doc(), "labels": dict(_escaped(LABELS)), "blocks": []}, environment())
+    prepared.render({"doc": _doc(product="Other", title="T"), "labels": dict(_escaped(LABELS)), "blocks": []},
+                    environment())
+    assert (prepared.body, dict(prepared.parts), [s[2] for s in prepared.sections]) == before
+    assert prepared.render({"doc": _doc(), "labels": dict(_escaped(LABELS)), "blocks": []}, environment()) == first
