@@ -1,5 +1,6 @@
 """Parsed YAML kept between runs, keyed by the SHA-256 of the bytes parsed, so an unchanged file is
-never parsed twice (the pure-Python parser was a quarter of a build).
+never parsed twice (the pure-Python parser was a quarter of a build); other readers keep their
+results here too (a workbook's cells: opening it with openpyxl was a fifth of `invoke check`).
 
 The cache lives in `output/.cache/content/` (git-ignored, and `output/` is the only place a build
 writes). Each entry is one file, written whole through a temp file and a rename, so two builds
@@ -35,6 +36,7 @@ class ContentCache:
         self._usable: bool | None = None
         self._pending: dict[str, Value] = {}
         self._seen: dict[str, Value] = {}  # trees parsed or read in this run, by SHA-256
+        self._records: dict[str, object] = {}  # other readers' results to write (`put_record`), by key
 
     def get(self, sha256: str, display: str) -> Value | None:
         """The tree kept for these bytes: one parsed in this run (a profile read for each product is
@@ -56,15 +58,33 @@ class ContentCache:
         """Keep the entry to write when the build publishes (`flush`): a failed build leaves output/ as it was."""
         self._pending[sha256] = self._seen[sha256] = root
 
+    def get_record(self, key: str):
+        """What another reader kept under `key` (plain JSON data: a sheet's cells, `tabular/grid.py`), or
+        None; the reader names its own version in the key and rebuilds its objects from the data."""
+        try:
+            data = read_regular(self.folder / f"{key}.json")
+        except (OSError, NotAFile):
+            return None
+        found = _checked(data, key)
+        if found is None:
+            self._discard(key)
+        return found
+
+    def put_record(self, key: str, record) -> None:
+        """Keep plain JSON data under `key`, written when the build publishes (like `put`)."""
+        self._records[key] = record
+
     def flush(self) -> int:
         """Write the entries parsed in this run; return how many were written."""
         pending, self._pending, self._seen = self._pending, {}, {}  # a run ends: the next reads the disk
-        if not pending or not self._ready():
+        records, self._records = self._records, {}
+        entries = {**{k: _encode(v) for k, v in pending.items()}, **records}
+        if not entries or not self._ready():
             return 0
-        return sum(self._write(sha256, root) for sha256, root in sorted(pending.items(), key=lambda item: item[0]))
+        return sum(self._write(key, entry) for key, entry in sorted(entries.items(), key=lambda item: item[0]))
 
-    def _write(self, sha256: str, root: Value) -> bool:
-        body = json.dumps([LOADER_VERSION, sha256, _encode(root)], ensure_ascii=False,
+    def _write(self, sha256: str, encoded) -> bool:
+        body = json.dumps([LOADER_VERSION, sha256, encoded], ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
         entry = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
         path = self.folder / f"{sha256}.json"
@@ -112,14 +132,23 @@ def _encode(value: Value) -> list:
     return node
 
 
-def _decode(entry: bytes, sha256: str, display: str) -> Value | None:
+def _checked(entry: bytes, key: str):
+    """An entry's data when its checksum, loader version and key are right; else None."""
     head, _, body = entry.partition(b"\n")
     if head != hashlib.sha256(body).hexdigest().encode("ascii"):
         return None
     try:
-        version, key, tree = json.loads(body)
-        if version != LOADER_VERSION or key != sha256:
-            return None
+        version, found, data = json.loads(body)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return data if version == LOADER_VERSION and found == key else None
+
+
+def _decode(entry: bytes, sha256: str, display: str) -> Value | None:
+    tree = _checked(entry, sha256)
+    if tree is None:
+        return None
+    try:
         return _value(tree, display)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None

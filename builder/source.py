@@ -107,6 +107,11 @@ def caching(cache):
         _CACHE.reset(token)
 
 
+def current_cache():
+    """The cache `caching` set for this block, or None (sheet readers keep their cells in it too)."""
+    return _CACHE.get()
+
+
 def load_file(path: Path, display: str, cache=None) -> SourceFile:
     """Read `path` once as bytes, hash those bytes, and parse those same bytes (or take the tree a
     `ContentCache` kept for the same hash)."""

@@ -146,3 +146,57 @@ def test_the_shared_digest_memo_changes_no_fingerprint():
     memo: dict = {}
     assert [values_digest(first, memo), values_digest(second, memo)] == [values_digest(first), values_digest(second)]
     assert values_digest(first) != values_digest(Recorder(fields=[(b, "results"), (b, "name")]))
+
+
+WORKBOOK = "content/examplinib/core/stability-f050p2409.xlsx"
+
+
+def _grid(path, cache, tab=None):
+    from builder.source import caching
+    from builder.tabular.grid import read_grid
+
+    with caching(cache):
+        return read_grid(path, "content/x/core/results.xlsx", tab)
+
+
+def test_a_workbook_read_once_is_not_opened_again_and_gives_the_same_cells(tmp_path, monkeypatch):
+    import shutil
+
+    from builder.tabular import grid as grids
+    from conftest import REPO
+
+    path = tmp_path / "results.xlsx"
+    shutil.copy(REPO / WORKBOOK, path)
+    cache = ContentCache(tmp_path / "cache")
+    first = _grid(path, cache)
+    assert cache.flush() == 1
+    monkeypatch.setitem(grids.READERS, ".xlsx", lambda *args: (_ for _ in ()).throw(AssertionError("opened")))
+    again = _grid(path, cache)
+    assert again == first and any(c.origin.cell for row in again.rows for c in row)
+    assert any(c.numeric for row in again.rows for c in row) and len(again.rows) > 3
+    path.write_bytes(path.read_bytes() + b"\0")  # other bytes: the reader runs (and here refuses to)
+    try:
+        _grid(path, cache)
+    except AssertionError as exc:
+        assert "opened" in str(exc)
+    else:
+        raise AssertionError("a changed workbook was served from the cache")
+
+
+def test_a_corrupted_sheet_entry_is_discarded_and_the_workbook_read_again(tmp_path):
+    import shutil
+
+    from conftest import REPO
+
+    path = tmp_path / "results.xlsx"
+    shutil.copy(REPO / WORKBOOK, path)
+    cache = ContentCache(tmp_path / "cache")
+    first = _grid(path, cache)
+    cache.flush()
+    entry = next((tmp_path / "cache").glob("grid-*.json"))
+    for bad in (entry.read_bytes().replace(b"true", b"fals", 1), b"x\n[1]"):
+        entry.write_bytes(bad)
+        assert _grid(path, cache) == first
+        assert not entry.exists()
+        cache.flush()
+        assert entry.exists()

@@ -7,6 +7,7 @@ hidden rows, a corrupt file) are positioned content errors here; mapping problem
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import io
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Origin, content_error
+from ..source import current_cache
 
 MAX_SHEET_BYTES = 5_000_000
 
@@ -50,7 +52,44 @@ def read_grid(path: Path, display: str, tab: str | None) -> Grid:
     if len(data) > MAX_SHEET_BYTES:
         raise content_error("E2952", f"sheet is {len(data):,} bytes; the limit is {MAX_SHEET_BYTES:,}",
                             Origin(display, 1, 1))
-    return reader(data, display, tab)
+    cache = current_cache()
+    key = _cache_key(path.suffix.lower(), tab, data)
+    grid = _from_record(cache.get_record(key), display) if cache is not None else None
+    if grid is None:
+        grid = reader(data, display, tab)
+        if cache is not None:
+            cache.put_record(key, _record(grid))
+    return grid
+
+
+# Bump when a reader shows a cell differently from the same bytes.
+GRID_VERSION = 1
+
+
+def _cache_key(kind: str, tab: str | None, data: bytes) -> str:
+    """A sheet's entry in the content cache: its bytes, the tab read and the reader (a workbook's cells
+    are kept, so an unchanged workbook is not opened again: openpyxl's import and read took 0.4 s)."""
+    digest = hashlib.sha256(f"{GRID_VERSION}\0{kind}\0{tab or ''}\0".encode() + data).hexdigest()
+    return f"grid-{digest}"
+
+
+def _record(grid: Grid) -> list:
+    return [[[c.text, c.numeric, c.origin.line, c.origin.column, c.origin.cell] for c in row] for row in grid.rows]
+
+
+def _from_record(record, display: str) -> Grid | None:
+    """The grid a cache entry holds, or None for anything that is not one (never trusted half-read)."""
+    if record is None:
+        return None
+    try:
+        rows = tuple(tuple(Cell(text, numeric, Origin(display, line, column, cell))
+                           for text, numeric, line, column, cell in row) for row in record)
+    except (TypeError, ValueError):
+        return None
+    ok = all(isinstance(c.text, str) and isinstance(c.numeric, bool) and isinstance(c.origin.line, int)
+             and isinstance(c.origin.column, int) and isinstance(c.origin.cell, (str, type(None)))
+             for row in rows for c in row)
+    return Grid(display, rows) if ok else None
 
 
 def _read_csv(data: bytes, display: str, tab: str | None) -> Grid:
