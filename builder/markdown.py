@@ -8,6 +8,7 @@ every list starts at 1.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import count
 
 from markdown_it import MarkdownIt
@@ -30,6 +31,13 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple:
+    """The parse of one text, made once: validation, the cross-reference check and every region read
+    the same narrative (half of its parses were repeats). Callers only read the tokens."""
+    return tuple(_MD.parse(text))
+
+
 class ListNumbers:
     """Hands out numbering-instance ids for one document, so each numbered list restarts at 1."""
 
@@ -43,7 +51,7 @@ class ListNumbers:
 def render(text: str, numbers: ListNumbers, links=None) -> list[Block]:
     """Return the blocks for one Markdown text; `links` (views.links.Links) turns [[…]] into references."""
     blocks, lists = [], []  # lists: stack of (kind, numbering id)
-    for token in _MD.parse(text):
+    for token in _tokens(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             ordered = token.type == "ordered_list_open"
             lists.append(("ListNumber", numbers.next()) if ordered else ("ListBullet", 1))
@@ -65,7 +73,7 @@ def problems(text: str) -> list[tuple[int, str]]:
     numbered list that starts at another number than 1 would be renumbered from 1 (each list
     restarts): both would silently change what the writer sees, so both are refused."""
     found, depth = [], 0
-    for token in _MD.parse(text):
+    for token in _tokens(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
             line = (token.map[0] if token.map else 0) + 1
@@ -140,7 +148,7 @@ def _merge(runs: list[Run]) -> list[Run]:
 
 def inline(text: str) -> list[Run]:
     """Runs for a one-line field that allows inline marks (e.g. a structure value C~21~H~23~N~5~O)."""
-    tokens = _MD.parse(text)
+    tokens = _tokens(text)
     runs: list[Run] = []
     for token in tokens:
         if token.type == "inline":
