@@ -23,7 +23,7 @@ from .modality import load_modality
 from . import modality_content
 from .model import Content
 from .ooxml.package import write_package
-from .ooxml.steps import STEPS, Finish
+from .ooxml.steps import STEPS, Finish, Parts
 from .page_header import header_name, leaf_doc, leaf_header_reads, template_layout, template_layouts
 from .plan import Leaf, plan
 from .incremental import basis, fingerprint, previous, reusable, values_digest
@@ -356,9 +356,10 @@ def finish(parts: dict[str, bytes], dossier: Dossier, leaf: Leaf) -> bytes:
     info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia,
                   profile.body_size_pt or "", int(profile.layout.keep_table_rows),
                   int(profile.layout.space_after_table_pt) * 20)
+    parts = Parts(parts)
     for name in profile.postprocess:
         STEPS[name](parts, info)
-    return write_package(parts)
+    return write_package(parts.finished())
 
 
 def _digest(data: bytes):

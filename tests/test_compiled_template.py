@@ -133,3 +133,23 @@ def test_a_leaf_cannot_change_what_the_next_leaf_renders_from(tmp_path):
                     environment())
     assert (prepared.body, dict(prepared.parts), [s[2] for s in prepared.sections]) == before
     assert prepared.render({"doc": _doc(), "labels": dict(_escaped(LABELS)), "blocks": []}, environment()) == first
+
+
+def test_post_processing_on_kept_trees_gives_the_bytes_of_step_by_step_serialisation(dossiers, monkeypatch):
+    """The steps share each part's parsed tree (`ooxml.steps.Parts`); a leaf comes out as when every
+    step parsed and serialised its part itself (plain dicts), in English and in Chinese."""
+    import builder.pipeline as pipeline
+
+    class Plain(dict):
+        def finished(self):
+            return dict(self)
+
+    for dossier in dossiers:
+        leaves = [leaf for leaf in dossier.leaves if leaf.kind in ("specification", "narrative", "stability-data")]
+        template = {leaf.template: find_template(REPO / "templates", dossier.region, leaf.template) for leaf in leaves}
+        for leaf in leaves[:4]:
+            kept = pipeline.finish(pipeline.render_leaf(dossier, leaf, template[leaf.template]), dossier, leaf)
+            with monkeypatch.context() as patch:
+                patch.setattr(pipeline, "Parts", Plain)
+                plain = pipeline.finish(pipeline.render_leaf(dossier, leaf, template[leaf.template]), dossier, leaf)
+            assert kept == plain, leaf.path
