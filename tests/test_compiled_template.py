@@ -153,3 +153,28 @@ def test_post_processing_on_kept_trees_gives_the_bytes_of_step_by_step_serialisa
                 patch.setattr(pipeline, "Parts", Plain)
                 plain = pipeline.finish(pipeline.render_leaf(dossier, leaf, template[leaf.template]), dossier, leaf)
             assert kept == plain, leaf.path
+
+
+def test_resolve_listing_is_docxtpls_own_on_every_rendered_part(dossiers):
+    """The shortcut (no tab, line feed, BEL or form feed: nothing to do) changes nothing docxtpl would
+    not: on rendered parts, and on text with each of the four characters."""
+    from docxtpl import DocxTemplate
+
+    tpl = StrictTemplate(io.BytesIO(b""))
+    dossier = dossiers[-1]
+    samples = [b"".join(block.xml.encode() for block in dossier.blocks[leaf.path][1]).decode()
+               for leaf in dossier.leaves[:40]]
+    samples += [f'<w:p><w:pPr/><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">a{ch}b</w:t></w:r></w:p>'
+                for ch in "\t\n\a\f"]
+    for xml in samples:
+        assert tpl.resolve_listing(xml) == DocxTemplate.resolve_listing(tpl, xml)
+    assert tpl.resolve_listing(samples[-1]) != samples[-1]
+
+
+def test_core_properties_ending_in_a_line_end_render_as_docxtpl_renders_them(tmp_path):
+    def change(document):
+        document.core_properties.subject = "ends with a line end\n"
+    template = _template(tmp_path, change)
+    assert compiled(template.data).core_xml is None
+    ctx = {"doc": _doc(), "labels": dict(_escaped(LABELS)), "blocks": []}
+    assert compiled(template.data).render(ctx, environment()) == docxtpl_parts(template.data, ctx)

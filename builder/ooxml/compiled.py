@@ -49,6 +49,9 @@ class CompiledTemplate:
         package = document.part.package
         self.core = package.part_related_by(RT.CORE_PROPERTIES)
         self.initial = tuple(getattr(self.core.core_properties, name) for name in _PROPERTIES)
+        # Properties without a Jinja tag or a line end (Jinja drops a trailing one) render as themselves:
+        # their part is then the same for every leaf.
+        self.core_xml = None if any(ch in text for text in self.initial for ch in "{\r\n") else self._core_xml({}, None)
         sink = _Sink()
         PackageWriter._write_content_types_stream(sink, package.parts)
         PackageWriter._write_pkg_rels(sink, package.rels)
@@ -70,14 +73,14 @@ class CompiledTemplate:
         for part, name, source, encoding in self.sections:
             xml = tpl.render_xml_part(source, part, context, env).encode(encoding)
             parts[name] = serialize_part_xml(parse_xml(xml))
-        parts[self.core.partname.membername] = self._core_xml(context, env)
+        parts[self.core.partname.membername] = self.core_xml or self._core_xml(context, env)
         return parts
 
     def _core_xml(self, context: dict, env) -> bytes:
         element = deepcopy(self.core._element)
         properties = CoreProperties(element)
         for name, initial in zip(_PROPERTIES, self.initial):
-            setattr(properties, name, env.from_string(initial).render(context))
+            setattr(properties, name, env.from_string(initial).render(context) if env is not None else initial)
         return serialize_part_xml(element)
 
 
