@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import platform
+from functools import lru_cache
 from importlib import metadata
 
 from . import __version__
@@ -93,7 +94,9 @@ def tool_versions() -> dict:
     }
 
 
+@lru_cache(maxsize=None)
 def _version(name: str) -> str:
+    """A library's installed version (read once per process: each read scans the installed metadata)."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -76,6 +76,7 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
     if timings is None and (same := unchanged(project, products, regions, key, diags, strict, reuse)) is not None:
         return same                                                          # nothing changed since the last build
     dossiers = prepare(project, products, regions, strict, diags)
+    check_templates(project, dossiers)                                       # before workers fork: once
     with renderer(project, dossiers, jobs) as render_all:                    # render, on every core
         with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
             rendered = render_all(advance)
@@ -284,9 +285,17 @@ def leaf_bytes(project: Project, dossier: Dossier, leaf: Leaf, templates: dict) 
     return finish(render_leaf(dossier, leaf, template), dossier, leaf)
 
 
+def check_templates(project: Project, dossiers) -> None:
+    """Check every template the pairs use, in this process: a worker forked after it finds each one
+    checked (and each verdict reaches the content cache, which only this process writes)."""
+    for dossier in dossiers:
+        for name in sorted({leaf.template for leaf in dossier.leaves}):
+            _template(project, dossier.region, name, {}, dossier.profile.labels)
+
+
 def _template(project: Project, region: str, name: str, cache: dict, labels: dict) -> TemplateFile:
     template = find_template(project.templates, region, name)
-    check_template(template, labels)
+    check_template(template, labels, project.cache)
     cache[name] = template
     return template
 

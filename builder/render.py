@@ -7,7 +7,9 @@ forgiving one. Any failure names the leaf and the template.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -91,9 +93,37 @@ def find_template(templates: Path, region: str, name: str) -> TemplateFile:
 DOC_KEYS = ("product", "section", "title", "heading", "subject")
 
 
-def check_template(template: TemplateFile, labels: dict) -> None:
+_PASSED: set[str] = set()  # verdict keys of templates checked in this process (or before a worker forked)
+
+
+def check_template(template: TemplateFile, labels: dict, cache=None) -> None:
     """Refuse a template before any leaf renders: forbidden constructs, syntax errors, unknown names,
-    and (by one probe render) misspelt attributes such as `doc.subjet` or a label the region lacks."""
+    and (by one probe render) misspelt attributes such as `doc.subjet` or a label the region lacks.
+
+    A pass is remembered by the template's bytes, the labels, the builder's code and the libraries'
+    versions (in this process, and in the content cache `cache` between runs): the checks took most
+    of a rebuild's rendering. A refusal is never remembered: it is found again on every run."""
+    key = _verdict_key(template, labels)
+    if key in _PASSED or (cache is not None and cache.get_record(key) is True):
+        _PASSED.add(key)
+        return
+    _check_template(template, labels)
+    _PASSED.add(key)
+    if cache is not None:
+        cache.put_record(key, True)
+
+
+def _verdict_key(template: TemplateFile, labels: dict) -> str:
+    from .incremental import engine
+    from .manifest import tool_versions
+
+    digest = hashlib.sha256(f"{engine()}\0{json.dumps(tool_versions(), sort_keys=True)}\0".encode())
+    digest.update(hashlib.sha256(template.data).digest())
+    digest.update(json.dumps(labels, sort_keys=True, ensure_ascii=False).encode())
+    return f"template-{digest.hexdigest()}"
+
+
+def _check_template(template: TemplateFile, labels: dict) -> None:
     parts = lint_text(template.data, template.display)
     try:
         names = StrictTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(environment())

@@ -178,3 +178,30 @@ def test_core_properties_ending_in_a_line_end_render_as_docxtpl_renders_them(tmp
     assert compiled(template.data).core_xml is None
     ctx = {"doc": _doc(), "labels": dict(_escaped(LABELS)), "blocks": []}
     assert compiled(template.data).render(ctx, environment()) == docxtpl_parts(template.data, ctx)
+
+
+def test_a_templates_pass_is_remembered_and_a_refusal_never(tmp_path, monkeypatch):
+    """A passing check is kept by the template's bytes and the labels (in this process and in the
+    content cache); other labels, other bytes or a refusal run the checks again."""
+    import builder.render as render
+    from builder.content_cache import ContentCache
+
+    template = _template(tmp_path, lambda document: None)
+    runs = []
+    real = render._check_template
+    monkeypatch.setattr(render, "_check_template", lambda t, labels: runs.append(t.display) or real(t, labels))
+    monkeypatch.setattr(render, "_PASSED", set())
+    cache = ContentCache(tmp_path / "cache")
+    render.check_template(template, LABELS, cache)
+    render.check_template(template, LABELS, cache)
+    assert len(runs) == 1 and cache.flush() == 1
+    monkeypatch.setattr(render, "_PASSED", set())  # a new run: the verdict comes from the cache
+    render.check_template(template, LABELS, ContentCache(tmp_path / "cache"))
+    assert len(runs) == 1
+    render.check_template(template, {**LABELS, "page_after": "."}, cache)
+    assert len(runs) == 2
+    bad = _template(tmp_path, lambda document: setattr(document.paragraphs[1].runs[0], "text", "{{ nope }}"))
+    for _ in range(2):
+        with pytest.raises(DossierError):
+            render.check_template(bad, LABELS, cache)
+    assert len(runs) == 4 and not any("template-" in k and v is not True for k, v in cache._records.items())
