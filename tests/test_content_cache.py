@@ -200,3 +200,37 @@ def test_a_corrupted_sheet_entry_is_discarded_and_the_workbook_read_again(tmp_pa
         assert not entry.exists()
         cache.flush()
         assert entry.exists()
+
+
+def test_unit_factors_are_kept_between_runs_and_a_bad_one_is_computed_again(tmp_path, monkeypatch):
+    from decimal import Decimal
+
+    from builder.cmc import units as unit_module
+    from builder.source import caching
+    from conftest import REPO
+
+    units = unit_module.load_units(load_file(REPO / "templates/common/units.yaml", "units.yaml"))
+    monkeypatch.setattr(unit_module, "_TABLES", {})
+    with caching(ContentCache(tmp_path / "cache")) as cache:
+        assert units.factor("milligram", "gram") == Decimal("0.001")
+        assert units.factor("milligram", "liter") is None
+        dimension = units.dimension("milligram / milliliter")
+    assert cache.flush() == 1
+    asked = []
+    real = unit_module._pint_factor
+    monkeypatch.setattr(unit_module, "_pint_factor", lambda *args: asked.append(args[1:]) or real(*args))
+    with caching(ContentCache(tmp_path / "cache")):  # a new run: answered from the table, pint not asked
+        assert units.factor("milligram", "gram") == Decimal("0.001")
+        assert units.factor("milligram", "liter") is None
+        assert units.dimension("milligram / milliliter") == dimension
+    assert asked == []
+    entry = next((tmp_path / "cache").glob("units-*.json"))
+    import hashlib
+    import json
+    version, key, table = json.loads(entry.read_bytes().partition(b"\n")[2])
+    table["factor\0milligram\0gram"] = "not a number"
+    body = json.dumps([version, key, table], ensure_ascii=False, separators=(",", ":")).encode()
+    entry.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    with caching(ContentCache(tmp_path / "cache")):
+        assert units.factor("milligram", "gram") == Decimal("0.001")
+    assert asked == [("milligram", "gram")]

@@ -6,6 +6,7 @@ to pint lazily, once per expression, because importing pint costs a noticeable p
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -34,6 +35,15 @@ class Units:
 
     def registry(self):
         return _registry(self.definitions)
+
+    @cached_property
+    def table_key(self) -> str:
+        """The content-cache key of the factors and dimensions computed for these definitions."""
+        from importlib import metadata
+
+        digest = hashlib.sha256(f"{TABLE_VERSION}\0{metadata.version('pint')}\0".encode())
+        digest.update("\n".join(self.definitions).encode())
+        return f"units-{digest.hexdigest()}"
 
     def factor(self, source: str, target: str) -> Decimal | None:
         """How many `target` one `source` is, exactly; None when the two are not commensurable."""
@@ -90,8 +100,46 @@ def _registry(definitions: tuple[str, ...]):
     return registry
 
 
-@lru_cache(maxsize=4096)
+# Bump when a factor or dimension is computed differently from the same definitions.
+TABLE_VERSION = 1
+
+
+def _known(units: Units) -> dict:
+    """Factors and dimensions pint gave for these definitions in an earlier run (the content cache keeps
+    them, so a rebuild need not import pint: its import and registry were a tenth of a rebuild), and
+    the ones this run adds. Outside a build (no cache) a table of this process alone."""
+    from ..source import current_cache
+
+    cache, key = current_cache(), units.table_key
+    kept = _TABLES.get(key)
+    if kept is not None and kept[0] is cache:
+        return kept[1]
+    found = cache.get_record(key) if cache is not None else None
+    table = found if isinstance(found, dict) and all(isinstance(v, (str, type(None))) for v in found.values()) else {}
+    _TABLES[key] = (cache, table)
+    if cache is not None:
+        cache.put_record(key, table)  # written when the build publishes, with what this run added
+    return table
+
+
+_TABLES: dict = {}  # table key → (the cache it came from, the table)
+
+
 def _factor(units: Units, source: str, target: str) -> Decimal | None:
+    table = _known(units)
+    entry = f"factor\0{source}\0{target}"
+    if entry in table:
+        try:
+            return None if table[entry] is None else Decimal(table[entry])
+        except ArithmeticError:  # not a number: an entry never to trust, computed again below
+            pass
+    found = _pint_factor(units, source, target)
+    table[entry] = None if found is None else str(found)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _pint_factor(units: Units, source: str, target: str) -> Decimal | None:
     registry = units.registry()
     try:
         with localcontext() as ctx:
@@ -104,8 +152,16 @@ def _factor(units: Units, source: str, target: str) -> Decimal | None:
     return Decimal(value).normalize()
 
 
-@lru_cache(maxsize=4096)
 def _dimension(units: Units, unit: str) -> str:
+    table = _known(units)
+    entry = f"dimension\0{unit}"
+    if not isinstance(table.get(entry), str):
+        table[entry] = _pint_dimension(units, unit)
+    return table[entry]
+
+
+@lru_cache(maxsize=4096)
+def _pint_dimension(units: Units, unit: str) -> str:
     registry = units.registry()
     return str(registry.Quantity(Decimal(1), unit or "dimensionless").dimensionality)
 
