@@ -22,6 +22,7 @@ from .platform import refuse_description, with_platform
 from .modality import load_modality
 from . import modality_content
 from .model import Content
+from .ooxml.compiled import compiled
 from .ooxml.package import write_package
 from .ooxml.steps import STEPS, Finish, Parts
 from .page_header import header_name, leaf_doc, leaf_header_reads, template_layout, template_layouts
@@ -286,11 +287,12 @@ def leaf_bytes(project: Project, dossier: Dossier, leaf: Leaf, templates: dict) 
 
 
 def check_templates(project: Project, dossiers) -> None:
-    """Check every template the pairs use, in this process: a worker forked after it finds each one
-    checked (and each verdict reaches the content cache, which only this process writes)."""
+    """Check and prepare every template the pairs use, in this process: a worker forked after it finds
+    each one checked and compiled (and each verdict reaches the content cache, which only this process
+    writes)."""
     for dossier in dossiers:
         for name in sorted({leaf.template for leaf in dossier.leaves}):
-            _template(project, dossier.region, name, {}, dossier.profile.labels)
+            compiled(_template(project, dossier.region, name, {}, dossier.profile.labels).data)
 
 
 def _template(project: Project, region: str, name: str, cache: dict, labels: dict) -> TemplateFile:
