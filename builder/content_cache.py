@@ -1,6 +1,8 @@
 """Parsed YAML kept between runs, keyed by the SHA-256 of the bytes parsed, so an unchanged file is
-never parsed twice (the pure-Python parser was a quarter of a build); other readers keep their
-results here too (a workbook's cells: opening it with openpyxl was a fifth of `invoke check`).
+never parsed twice (the pure-Python parser was a quarter of a build). Other stages keep plain JSON
+records here too (`get_record`/`put_record`), each under a key naming its own inputs and version: a
+workbook's cells (opening it with openpyxl was a fifth of `invoke check`), the unit factors pint
+computed, and which templates passed their check.
 
 The cache lives in `output/.cache/content/` (git-ignored, and `output/` is the only place a build
 writes). Each entry is one file, written whole through a temp file and a rename, so two builds

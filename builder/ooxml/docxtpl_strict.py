@@ -1,4 +1,6 @@
-"""docxtpl, made strict and linear: the two places where it touches XML trees, overridden here.
+"""docxtpl, made strict and linear: where it touches XML trees (the strict parse of every rendered
+part, the body splice) and its listing pass on parts that need none, overridden here; `compiled.py`
+runs these same methods per leaf on a template prepared once.
 
 Kept in the ooxml layer (python-docx's oxml/proxy split): the rest of the pipeline never sees lxml.
 """
