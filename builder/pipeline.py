@@ -291,7 +291,7 @@ def check_templates(project: Project, dossiers) -> None:
     each one checked and compiled (and each verdict reaches the content cache, which only this process
     writes)."""
     for dossier in dossiers:
-        for name in sorted({leaf.template for leaf in dossier.leaves}):
+        for name in dict.fromkeys(leaf.template for leaf in dossier.leaves):  # in leaf order, as rendering met them
             compiled(_template(project, dossier.region, name, {}, dossier.profile.labels).data)
 
 
