@@ -14,6 +14,15 @@ from invoke import task
 ROOT = Path(__file__).resolve().parent
 
 
+def _quiet_broken_pipe():
+    from builder.commands.runner import quiet_broken_pipe
+
+    quiet_broken_pipe()
+
+
+_quiet_broken_pipe()
+
+
 def _run(func, *args, **kwargs):
     from builder.commands.runner import run
 

@@ -147,3 +147,18 @@ def test_scratch_in_the_temp_folder_is_swept_but_never_fails_another_projects_ve
     assert scratch in strays(tmp_path) and scratch not in strays(tmp_path, temp=False)
     assert verify(tmp_path)
     assert scratch in sweep(tmp_path) and not scratch.exists()
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`invoke explain … | head -1`: the pipe closes early; the task stops quietly, nothing on stderr."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "explain", "--product", "examplinib", "--region", "fda"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert first.startswith(b"drug_products[")
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

@@ -32,6 +32,22 @@ def console() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+def quiet_broken_pipe() -> None:
+    """A reader that stops early (`invoke explain … | head`) ends the output, not with a traceback:
+    the rest of what a task prints goes nowhere (Python's own advice for SIGPIPE, kept as an
+    exception so a worker's pipe still fails the usual way)."""
+    def hook(kind, value, tb):
+        if issubclass(kind, BrokenPipeError):
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at exit's flush
+            except (OSError, ValueError):
+                pass
+            return
+        previous(kind, value, tb)
+    previous = sys.excepthook
+    sys.excepthook = hook
+
+
 def run(func, *args, written=None, interrupted: str | None = None, **kwargs):
     """Run a task's implementation; `written(exc)` says what a failure left written (default: nothing)."""
     console()
