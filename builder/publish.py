@@ -11,11 +11,13 @@ import hashlib
 import json
 import os
 import shutil
-from contextlib import contextmanager
+import stat
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import environment_error
+from .files import NotAFile, read_regular
 
 STAGING_PREFIX = ".staging-"
 
@@ -127,9 +129,12 @@ def publish(output: Path, dossiers: list[RenderedDossier]) -> list[Path]:
 def _stage(output: Path, dossier: RenderedDossier) -> Path:
     """Write one dossier to its staging folder; on any failure, Ctrl-C included, remove that folder."""
     stage = output / f"{STAGING_PREFIX}{os.getpid()}-{dossier.product}-{dossier.region}"
+    final, reused = output / dossier.product / dossier.region, set(dossier.reused)
+    real = os.path.realpath(final) if reused else ""
     try:
         for rel, data in sorted(dossier.files.items()):
-            _write(stage / rel, data)
+            if not (rel in reused and _keep(final / rel, os.path.join(real, rel), stage / rel, data)):
+                _write(stage / rel, data)
         _write(stage / "manifest.json", canonical_json(dossier.manifest))
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
@@ -139,6 +144,26 @@ def _stage(output: Path, dossier: RenderedDossier) -> Path:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return stage
+
+
+def _keep(previous: Path, real: str, path: Path, data: bytes) -> bool:
+    """Publish an unchanged leaf as the very file the last build wrote (a hard link: same inode, same
+    time stamp, nothing written or synced again), when it is a plain file of the region folder, linked
+    nowhere else, and still holds exactly `data`; otherwise (or where links are not supported) the
+    caller writes it afresh."""
+    try:
+        info = os.lstat(previous)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or os.path.realpath(previous) != real:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(previous, path, follow_symlinks=False)
+        if read_regular(path) == data:
+            return True
+        os.unlink(path)
+    except (OSError, NotAFile):
+        with suppress(OSError):
+            os.unlink(path)
+    return False
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -3,6 +3,7 @@ the output equals a cold build's byte for byte."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,12 @@ EDITS = [  # (file, old, new): one value each
 def _hashes(output: Path) -> dict[str, str]:
     return {p.relative_to(output).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(output.rglob("*")) if p.is_file() and p.relative_to(output).parts[0] != ".cache"}
+
+
+def _files(output: Path) -> dict[str, tuple[int, int]]:
+    """leaf path → (inode, modification time) of each published .docx."""
+    return {p.relative_to(output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(output.rglob("*.docx"))}
 
 
 def _build(root: Path) -> set[str]:
@@ -70,11 +77,11 @@ def test_a_one_value_edit_renders_exactly_the_leaves_it_changes(project, tmp_pat
     path = project / name
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
-    before = _hashes(project / "output")
+    before, files = _hashes(project / "output"), _files(project / "output")
     path.write_text(text.replace(old, new), encoding="utf-8")
     try:
         rendered = _build(project)
-        incremental = _hashes(project / "output")
+        incremental, now = _hashes(project / "output"), _files(project / "output")
         cold_root = tmp_path / "cold"
         shutil.copytree(project / "content", cold_root / "content")
         shutil.copytree(project / "templates", cold_root / "templates")
@@ -82,8 +89,48 @@ def test_a_one_value_edit_renders_exactly_the_leaves_it_changes(project, tmp_pat
         assert incremental == _hashes(cold_root / "output")  # byte for byte a cold build
         changed = {k for k, v in incremental.items() if k.endswith(".docx") and before.get(k) != v}
         assert changed and rendered == changed
+        kept = {k for k in now if files.get(k) == now[k]}  # the very file the last build wrote, untouched
+        assert kept == set(now) - changed
     finally:
         path.write_text(text, encoding="utf-8")
+        _build(project)
+
+
+def test_a_reused_leaf_linked_elsewhere_is_written_afresh(project, tmp_path):
+    """An unchanged leaf is published as the same file only when nothing else holds it: a hard link
+    from outside output/ (or a linked folder on the way) gets a new file, and the outside copy stays."""
+    folder = project / "output" / "examplinib" / "fda"
+    leaf = sorted(folder.rglob("*.docx"))[0]
+    outside = tmp_path / "kept-elsewhere.docx"
+    os.link(leaf, outside)
+    before = _files(project / "output")
+    (project / P).write_text((project / P).read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a rebuild, same leaves
+    try:
+        assert _build(project) == set()
+        after = _files(project / "output")
+        name = leaf.relative_to(project / "output").as_posix()
+        assert after[name][0] != outside.stat().st_ino and outside.stat().st_nlink == 1
+        assert leaf.read_bytes() == outside.read_bytes()
+        assert {k for k in after if after[k] != before[k]} == {name}
+    finally:
+        (project / P).write_text((project / P).read_text(encoding="utf-8")[:-1], encoding="utf-8")
+        _build(project)
+
+
+def test_a_reused_leaf_reached_through_a_linked_folder_is_written_afresh(project, tmp_path):
+    folder = project / "output" / "examplinib" / "fda" / "m3"
+    elsewhere = tmp_path / "m3-elsewhere"
+    shutil.move(folder, elsewhere)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    inodes = {p: p.stat().st_ino for p in elsewhere.rglob("*.docx")}
+    (project / P).write_text((project / P).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    try:
+        _build(project)
+        assert folder.is_dir() and not folder.is_symlink()
+        assert {p: p.stat().st_ino for p in elsewhere.rglob("*.docx")} == inodes
+        assert all(p.stat().st_nlink == 1 for p in elsewhere.rglob("*.docx"))  # none shared with output/
+    finally:
+        (project / P).write_text((project / P).read_text(encoding="utf-8")[:-1], encoding="utf-8")
         _build(project)
 
 
