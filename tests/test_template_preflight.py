@@ -81,6 +81,23 @@ def test_rezipped_base_passes(tmp_path):
     preflight(rezip(tmp_path, base_parts()), "t.docx")  # the fixtures' starting point is itself clean
 
 
+def test_a_pass_is_remembered_by_the_bytes_and_a_refusal_never(tmp_path, monkeypatch):
+    from builder.ooxml import preflight as module
+
+    checked = []
+    real = module._check
+    monkeypatch.setattr(module, "_check", lambda data, display: (checked.append(display), real(data, display)))
+    monkeypatch.setattr(module, "_PASSED", set())
+    good = rezip(tmp_path, base_parts())
+    bad = rezip(tmp_path, edit(base_parts(), DOC, "<w:body>", "<w:body><w:ins/>"))
+    for display in ("a.docx", "b.docx", "c.docx"):
+        preflight(good, display)
+    assert checked == ["a.docx"]  # the same bytes under three names: checked once
+    for _ in range(2):
+        refused(bad, "E3106", DOC)  # a refusal is found again every time
+    assert len(checked) == 3
+
+
 # E3101: not a zip, truncated, corrupt ------------------------------------------------------------
 
 def test_random_bytes(tmp_path):
