@@ -37,25 +37,26 @@ def worker_count(jobs: int | None, pairs: int) -> int:
 
 
 @contextmanager
-def renderer(project, dossiers: list, jobs: int | None):
-    """Yield `render(advance)` → the rendered dossiers in order. The pool (if any) is forked here,
+def renderer(project, dossiers: list, jobs: int | None, stage=None):
+    """Yield `render(advance)` → the rendered dossiers in order, each leaf written to `stage` (a
+    `publish.Staging`, or None: kept in memory) as it is finished. The pool (if any) is forked here,
     before a progress display starts its drawing thread."""
     from .pipeline import render_dossier
 
     count = worker_count(jobs, len(dossiers))
     if count == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda advance: [render_dossier(project, dossier, advance) for dossier in dossiers]
+        yield lambda advance: [render_dossier(project, dossier, advance, stage=stage) for dossier in dossiers]
         return
     global _PREPARED
-    _PREPARED = (project, dossiers)
+    _PREPARED = (project, dossiers, stage)
     try:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield lambda advance: _collect(pool, project, dossiers, advance)
+            yield lambda advance: _collect(pool, project, dossiers, advance, stage)
     finally:
         _PREPARED = None
 
 
-def _collect(pool, project, dossiers: list, advance) -> list:
+def _collect(pool, project, dossiers: list, advance, stage=None) -> list:
     """The pairs in order; a worker that died (killed, out of memory) is not waited for: its pairs and
     the rest render here instead, so a build never hangs on a lost worker."""
     from .pipeline import render_dossier
@@ -67,7 +68,7 @@ def _collect(pool, project, dossiers: list, advance) -> list:
     rendered = []
     for index, result in enumerate(results):
         if result is None:
-            result = render_dossier(project, dossiers[index])
+            result = render_dossier(project, dossiers[index], stage=stage)
         if isinstance(result, tuple):  # a DossierError in the worker, raised here as it would be serially
             category, diagnostics, total = result
             raise DossierError(category, diagnostics, total)
@@ -81,8 +82,8 @@ def _collect(pool, project, dossiers: list, advance) -> list:
 def _render_one(index: int):
     from .pipeline import render_dossier
 
-    project, dossiers = _PREPARED
+    project, dossiers, stage = _PREPARED
     try:
-        return render_dossier(project, dossiers[index])
+        return render_dossier(project, dossiers[index], stage=stage)
     except DossierError as exc:
         return exc.category, exc.diagnostics, exc.total

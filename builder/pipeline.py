@@ -33,7 +33,7 @@ from .parallel import renderer
 from .profile import RegionProfile, load_profile
 from .progress import progress
 from .project import Project
-from .publish import RenderedDossier, build_lock, canonical_json, publish, sha256
+from .publish import RenderedDossier, Staging, build_lock, canonical_json, publish, sha256
 from .render import TemplateFile, check_template, find_template, render_parts
 from .scope import Scope
 from .source import SourceFile, Value, caching
@@ -76,31 +76,51 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
     key = key or state_key(project)
     if timings is None and (same := unchanged(project, products, regions, key, diags, strict, reuse)) is not None:
         return same                                                          # nothing changed since the last build
-    dossiers = prepare(project, products, regions, strict, diags)
+    dossiers = prepare(project, products, regions, strict, diags)            # load → merge → validate → plan, checked
     check_templates(project, dossiers)                                       # before workers fork: once
-    with renderer(project, dossiers, jobs) as render_all:                    # render, on every core
-        with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
-            rendered = render_all(advance)
-    if reuse is not None:  # (product, region, leaves, reused from the last build)
-        reuse.extend((r.product, r.region, len(d.leaves), len(r.reused)) for r, d in zip(rendered, dossiers))
-    if timings is not None:
-        from .pdf.renditions import add_all   # pikepdf is imported only when PDFs are asked for
-
-        rendered, made = add_all([(r, d.profile, project.display(project.output / r.product / r.region))
-                                  for r, d in zip(rendered, dossiers)], diags)
-        timings.extend(made)
-    with build_lock(project.output):
+    with build_lock(project.output):                                         # from the first leaf staged to the swap
         if not force:
-            refuse_hand_edits(root, [(d.product, d.region) for d in rendered])
-        folders = publish(project.output, rendered)
-        try:  # the output is published: what follows only saves time next build, an interrupt skips it
-            project.cache.flush()
-            for dossier, made, folder in zip(dossiers, rendered, folders):
-                record(project, dossier, made, folder, key)
-        except KeyboardInterrupt:
-            pass
+            refuse_hand_edits(root, [(d.product, d.region) for d in dossiers])
+        rendered, folders = _render_and_publish(project, dossiers, jobs, diags, timings, reuse)
+        _remember(project, dossiers, rendered, folders, key)
         return folders
 
+
+def _render_and_publish(project: Project, dossiers: list, jobs, diags, timings, reuse) -> tuple[list, list[Path]]:
+    """Render and post-process every leaf (on every core), writing each to its pair's staging folder as
+    it is finished, then swap the pairs in; whatever stops it, nothing staged is left behind."""
+    staging = Staging(project.output) if timings is None else None           # PDFs are made from leaves in memory
+    try:
+        with renderer(project, dossiers, jobs, staging) as render_all:
+            with progress(sum(len(d.leaves) for d in dossiers), "Rendering") as advance:
+                rendered = render_all(advance)
+        if reuse is not None:  # (product, region, leaves, reused from the last build)
+            reuse.extend((r.product, r.region, len(d.leaves), len(r.reused)) for r, d in zip(rendered, dossiers))
+        if timings is not None:
+            rendered = _with_pdfs(project, rendered, dossiers, diags, timings)
+        return rendered, publish(project.output, rendered)
+    finally:
+        if staging is not None:
+            staging.clear()
+
+
+def _remember(project: Project, dossiers: list, rendered: list, folders: list[Path], key: str) -> None:
+    """The output is published: what follows only saves time next build, so an interrupt skips it."""
+    try:
+        project.cache.flush()
+        for dossier, made, folder in zip(dossiers, rendered, folders):
+            record(project, dossier, made, folder, key)
+    except KeyboardInterrupt:
+        pass
+
+
+def _with_pdfs(project: Project, rendered: list, dossiers: list, diags, timings: list) -> list[RenderedDossier]:
+    from .pdf.renditions import add_all   # pikepdf is imported only when PDFs are asked for
+
+    rendered, made = add_all([(r, d.profile, project.display(project.output / r.product / r.region))
+                              for r, d in zip(rendered, dossiers)], diags)
+    timings.extend(made)
+    return rendered
 
 
 def prepare(project: Project, products=None, regions=None, strict: bool = False,
@@ -251,8 +271,9 @@ def _raw_regions(core: Value) -> tuple[list, Origin]:
     return [(v.data, v.origin) for v in regions.data if v.is_text], regions.origin
 
 
-def render_dossier(project: Project, dossier: Dossier, advance=None) -> RenderedDossier:
-    """Render and post-process every leaf of one pair, in memory (`advance` is told of each leaf done)."""
+def render_dossier(project: Project, dossier: Dossier, advance=None, stage: Staging | None = None) -> RenderedDossier:
+    """Render and post-process every leaf of one pair (`advance` is told of each leaf done); each leaf
+    goes to its `stage` folder as it is finished (its bytes are then not kept), or stays in memory."""
     templates: dict[str, TemplateFile] = {}
     files, records, reused, sources = {}, [], [], {}
     folder, shared = project.output / dossier.product / dossier.region, basis(dossier)
@@ -261,13 +282,14 @@ def render_dossier(project: Project, dossier: Dossier, advance=None) -> Rendered
         template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
                                                              dossier.profile.labels)
         wanted = fingerprint(shared, leaf, sha256(template.data))
-        data = reusable(folder, leaf.path, wanted, known)
-        if data is None:
-            data = leaf_bytes(project, dossier, leaf, templates)
-        else:
+        kept = reusable(folder, leaf.path, wanted, known)
+        data = kept if kept is not None else leaf_bytes(project, dossier, leaf, templates)
+        if kept is not None:
             reused.append(leaf.path)
-        files[leaf.path] = data
         records.append(leaf_record(leaf, data, template.display, wanted, sources))
+        if stage is not None:
+            stage.put(dossier.product, dossier.region, leaf.path, data, reused=kept is not None)
+        files[leaf.path] = data if stage is None else None
         if advance is not None:
             advance(f"{dossier.product}/{dossier.region}/{leaf.number}")
     inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
@@ -276,7 +298,7 @@ def render_dossier(project: Project, dossier: Dossier, advance=None) -> Rendered
                                              "verdicts": dossier.tally.as_json() if dossier.tally else {}})
     reports = [{"path": "findings.json", "sha256": sha256(files["findings.json"])}]
     return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports),
-                           tuple(reused))
+                           tuple(reused), stage.folder(dossier.product, dossier.region) if stage else None)
 
 
 def leaf_bytes(project: Project, dossier: Dossier, leaf: Leaf, templates: dict) -> bytes:

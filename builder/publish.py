@@ -31,6 +31,7 @@ class RenderedDossier:
     files: dict[str, bytes]
     manifest: dict
     reused: tuple = ()  # paths of the leaves taken unchanged from the last build (incremental.py)
+    staged: Path | None = None  # the folder already holding the files whose bytes are None (`Staging`)
 
 
 def sha256(data: bytes) -> str:
@@ -126,20 +127,60 @@ def publish(output: Path, dossiers: list[RenderedDossier]) -> list[Path]:
     return [final for _, final in staged]
 
 
+class Staging:
+    """A build's staging folders, written leaf by leaf as rendering finishes them, so a build holds no
+    more than a leaf's bytes at a time instead of a whole portfolio's (workers write there too). They
+    are named by the building process, written only while it holds the build lock, removed by `clear`
+    unless published, and swept by the next build if the process was killed."""
+
+    def __init__(self, output: Path):
+        self.output, self.owner, self._real = output, os.getpid(), {}
+
+    def folder(self, product: str, region: str) -> Path:
+        return self.output / f"{STAGING_PREFIX}{self.owner}-{product}-{region}"
+
+    def put(self, product: str, region: str, rel: str, data: bytes, reused: bool) -> None:
+        """Stage one file of the pair; an unchanged leaf as the very file the last build wrote."""
+        stage, final = self.folder(product, region), self.output / product / region
+        try:
+            if reused:
+                real = self._real.get(final) or self._real.setdefault(final, os.path.realpath(final))
+                if _keep(final / rel, os.path.join(real, rel), stage / rel, data):
+                    return
+            _write(stage / rel, data)
+        except OSError as exc:
+            raise _unwritable(exc, stage) from None
+
+    def clear(self) -> None:
+        """Remove what this build staged and did not publish (after publishing, nothing is left)."""
+        for stage in self.output.glob(f"{STAGING_PREFIX}{self.owner}-*"):
+            if stage.is_symlink():
+                stage.unlink()
+            else:
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def _unwritable(exc: OSError, where: Path):
+    return environment_error("E4002", f"cannot write output: {exc.strerror or exc}; previous output untouched",
+                             exc.filename or where)
+
+
 def _stage(output: Path, dossier: RenderedDossier) -> Path:
-    """Write one dossier to its staging folder; on any failure, Ctrl-C included, remove that folder."""
-    stage = output / f"{STAGING_PREFIX}{os.getpid()}-{dossier.product}-{dossier.region}"
+    """Write what is left of one dossier (all of it, unless rendering staged its leaves) and its manifest
+    to its staging folder; on any failure, Ctrl-C included, remove that folder."""
+    stage = dossier.staged or output / f"{STAGING_PREFIX}{os.getpid()}-{dossier.product}-{dossier.region}"
     final, reused = output / dossier.product / dossier.region, set(dossier.reused)
     real = os.path.realpath(final) if reused else ""
     try:
         for rel, data in sorted(dossier.files.items()):
+            if data is None:  # staged as it was rendered
+                continue
             if not (rel in reused and _keep(final / rel, os.path.join(real, rel), stage / rel, data)):
                 _write(stage / rel, data)
         _write(stage / "manifest.json", canonical_json(dossier.manifest))
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
-        raise environment_error("E4002", f"cannot write output: {exc.strerror or exc}; previous output untouched",
-                                exc.filename or stage) from None
+        raise _unwritable(exc, stage) from None
     except BaseException:  # KeyboardInterrupt: `publish` only cleans stages that were completed
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -167,7 +208,11 @@ def _keep(previous: Path, real: str, path: Path, data: bytes) -> bool:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """A new file, always: a path already staged (a leaf rendered again after a lost worker) may be a
+    hard link to the published leaf, which must never be written through."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileNotFoundError):
+        os.unlink(path)
     with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()

@@ -171,7 +171,7 @@ def rebuild(root: Path, regions=("fda",)) -> dict:
 @contextmanager
 def cached_render(cache: dict):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(builder.pipeline, "render_dossier", lambda project, dossier, advance=None: cache[dossier.region])
+        mp.setattr(builder.pipeline, "render_dossier", lambda project, dossier, advance=None, stage=None: cache[dossier.region])
         yield
 
 

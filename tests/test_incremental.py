@@ -43,8 +43,8 @@ def _build(root: Path) -> set[str]:
     rendered: list = []
     real = pipeline.render_dossier
 
-    def spy(project, dossier, advance=None):
-        result = real(project, dossier, advance)
+    def spy(project, dossier, advance=None, stage=None):
+        result = real(project, dossier, advance, stage)
         rendered.extend(f"{result.product}/{result.region}/{p}" for p in result.files
                         if p.endswith(".docx") and p not in result.reused)
         return result
