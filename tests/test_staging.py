@@ -3,7 +3,9 @@ time, not a portfolio's, serially and on two workers; a failure while rendering 
 staging folder nor a changed output; a staged file is never written through to the published one."""
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -97,6 +99,27 @@ def test_a_failure_while_rendering_leaves_no_staging_and_the_old_output(changed,
     if caught.type is DossierError:
         assert caught.value.category == Category.ENVIRONMENT and "gone" in str(caught.value)
     assert not list((changed / "output").glob(f"{STAGING_PREFIX}*"))  # fda's full stage and ema's partial one
+    assert _snapshot(changed / "output") == before
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_disk_while_staging_is_an_environment_error_and_keeps_the_old_output(changed, monkeypatch, jobs):
+    import builder.publish
+
+    before, real, calls = _snapshot(changed / "output"), builder.publish._write, [0]
+
+    def write(path, data):
+        calls[0] += 1
+        if calls[0] > 30:  # in the first region's leaves (in a worker: its own count)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data)
+
+    monkeypatch.setattr(builder.publish, "_write", write)
+    with pytest.raises(DossierError) as caught:
+        build(changed, regions=REGIONS, jobs=jobs)
+    assert caught.value.category == Category.ENVIRONMENT and caught.value.diagnostics[0].code == "E4002"
+    assert "No space left" in str(caught.value) and "previous output untouched" in str(caught.value)
+    assert not list((changed / "output").glob(f"{STAGING_PREFIX}*"))
     assert _snapshot(changed / "output") == before
 
 
