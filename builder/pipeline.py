@@ -28,7 +28,7 @@ from .ooxml.steps import STEPS, Finish, Parts
 from .page_header import header_name, leaf_doc, leaf_header_reads, template_layout, template_layouts
 from .plan import Leaf, plan
 from .incremental import basis, fingerprint, previous, reusable, values_digest
-from .up_to_date import record, state_key, unchanged
+from .up_to_date import record, settle, state_key
 from .parallel import renderer
 from .profile import RegionProfile, load_profile
 from .progress import progress
@@ -68,22 +68,31 @@ class Dossier:
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
           jobs: int | None = None, timings: list | None = None, force: bool = False,
-          reuse: list | None = None, key: str | None = None) -> list[Path]:
+          reuse: list | None = None, key: str | None = None, settled: tuple | None = None) -> list[Path]:
     """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF; a leaf
-    edited by hand since the last build stops it (E5010) unless `force`."""
+    edited by hand since the last build stops it (E5010) unless `force`. A product whose every pair is
+    up to date is left as it is (`settled`: what `up_to_date.settle` found, when the caller asked it)."""
     project = Project(root)
     diags = diags if diags is not None else Diagnostics()
     key = key or state_key(project)
-    if timings is None and (same := unchanged(project, products, regions, key, diags, strict, reuse)) is not None:
-        return same                                                          # nothing changed since the last build
-    dossiers = prepare(project, products, regions, strict, diags)            # load → merge → validate → plan, checked
+    kept, stale = settled or (settle(project, products, regions, key, diags, strict, reuse) if timings is None
+                              else ([], None))
+    if kept and not stale:
+        return kept                                                          # nothing changed since the last build
+    dossiers = prepare(project, stale if kept else products, regions, strict, diags)  # load → … → plan, checked
     check_templates(project, dossiers)                                       # before workers fork: once
     with build_lock(project.output):                                         # from the first leaf staged to the swap
         if not force:
             refuse_hand_edits(root, [(d.product, d.region) for d in dossiers])
         rendered, folders = _render_and_publish(project, dossiers, jobs, diags, timings, reuse)
         _remember(project, dossiers, rendered, folders, key)
-        return folders
+        return _in_order(products or project.products(), kept + folders)
+
+
+def _in_order(products: list[str], folders: list[Path]) -> list[Path]:
+    """The published folders in the order of the products asked for (kept ones and built ones mixed)."""
+    rank = {product: index for index, product in enumerate(products)}
+    return sorted(folders, key=lambda folder: rank.get(folder.parent.name, len(rank)))
 
 
 def _render_and_publish(project: Project, dossiers: list, jobs, diags, timings, reuse) -> tuple[list, list[Path]]:

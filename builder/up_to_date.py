@@ -6,11 +6,12 @@ changed, that work would only reproduce the last build, so each published pair l
 `output/.cache/fresh/<product>/<region>.json`: the *state key* (the builder's code and the names of
 every file under content/ and templates/, so a file added, removed or renamed anywhere counts as a
 change), the SHA-256 of every input file the pair read, of every file it wrote, the regions its
-product lists, and the warnings and findings it reported. The next build, asked for the same pairs,
-is up to date when every record still matches the files on disk; it then shows the recorded warnings
-again (`--strict` still fails on them) and writes nothing. Anything else, including a record that
-cannot be read or a file edited by hand, takes the normal path, which reports it. A record only
-saves time; it is never trusted over the files.
+product lists, and the warnings and findings it reported. A product whose requested pairs all still
+match the files on disk is left as it is: its recorded warnings are shown again (`--strict` still
+fails on them) and nothing of it is loaded or written; the other products take the normal path,
+which reports whatever differs (a record that cannot be read, a file edited by hand). With every
+product up to date, the engine is not even imported. A record only saves time; it is never trusted
+over the files.
 """
 from __future__ import annotations
 
@@ -64,16 +65,18 @@ def record(project, dossier, rendered, folder: Path, key: str) -> None:
         pass
 
 
-def fresh(project, products, regions, key: str) -> list[tuple[str, str, int, Path, list[Diagnostic]]] | None:
-    """(product, region, leaves, folder, diagnostics) of every requested pair when all are up to date,
-    else None."""
-    pairs = []
+def fresh(project, products, regions, key: str) -> tuple[list[tuple[str, str, int, Path, list[Diagnostic]]], list[str]]:
+    """(product, region, leaves, folder, diagnostics) of every requested pair of the products that are
+    up to date, and the products that are not: a product is left as it is only when every requested
+    pair of it is (a product is the unit the engine prepares)."""
+    pairs, stale = [], []
     for product in products or project.products():
         found = _records(project, product, regions, key)
         if found is None:
-            return None
-        pairs += found
-    return pairs or None
+            stale.append(product)
+        else:
+            pairs += found
+    return pairs, stale
 
 
 def build(root: Path, products=None, regions=None, strict: bool = False, diags: Diagnostics | None = None,
@@ -85,28 +88,29 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
 
     project, diags = Project(root), diags if diags is not None else Diagnostics()
     key = state_key(project)
-    if timings is None and (same := unchanged(project, products, regions, key, diags, strict, reuse)) is not None:
-        return same
+    settled = settle(project, products, regions, key, diags, strict, reuse) if timings is None else None
+    if settled is not None and settled[0] and not settled[1]:
+        return settled[0]
     from .pipeline import build as run_build
 
-    return run_build(root, products, regions, strict, diags, jobs, timings, force, reuse, key)
+    return run_build(root, products, regions, strict, diags, jobs, timings, force, reuse, key, settled)
 
 
-def unchanged(project, products, regions, key: str, diags: Diagnostics, strict: bool = False,
-              reuse: list | None = None) -> list[Path] | None:
-    """The published folders when every requested pair is up to date (the last build's warnings shown
-    again, every leaf counted as reused), else None: then the build runs."""
+def settle(project, products, regions, key: str, diags: Diagnostics, strict: bool = False,
+           reuse: list | None = None) -> tuple[list[Path], list[str] | None]:
+    """(the published folders of the up-to-date products, the products still to build). The up-to-date
+    ones are left as they are: their last build's warnings are shown again and every leaf counts as
+    reused; with nothing left to build, `strict` fails on those warnings here."""
     if not (project.output / ".cache" / "fresh").is_dir():
-        return None
+        return [], None  # nothing recorded: everything asked for is built
     with build_lock(project.output):  # no build is publishing while the records are compared; a planted lock is refused
-        pairs = fresh(project, products, regions, key)
-    if pairs is None:
-        return None
+        pairs, stale = fresh(project, products, regions, key)
     replay(pairs, diags)
-    diags.raise_if_errors(strict=strict)
+    if not stale:
+        diags.raise_if_errors(strict=strict)
     if reuse is not None:
         reuse.extend((product, region, leaves, leaves) for product, region, leaves, *_ in pairs)
-    return [folder for *_, folder, _ in pairs]
+    return [folder for *_, folder, _ in pairs], stale
 
 
 def replay(pairs, diags: Diagnostics) -> None:

@@ -49,3 +49,22 @@ def test_without_memory_the_report_still_formats():
     results = bench.run(rows=(5,), columns=3, repeat=1, memory=False)
     assert results[0]["peak_mb"] is None
     assert "nan" in bench.format_report(results)
+
+
+def test_the_build_report_shows_each_ratio_against_its_target_and_the_portfolio_edit():
+    from builder.commands import bench_build
+
+    def figure(s, leaves=214):
+        return {"s": s, "leaves": leaves, "mb": 90.0}
+
+    medians = {"cold": figure(1.0), "cold-serial": figure(1.2), "naive": figure(2.0), "no-change": figure(0.02),
+               "one-value": figure(0.5), "check": figure(0.3), "floor": figure(0.1)}
+    rows = [{"products": 16, "s": 12.0, "leaves": 3424, "mb": 300.0, "per_product_s": 0.75, "edit_s": 1.25}]
+    report = bench_build.format_report({"medians": medians, "portfolio": rows, "repeat": 5})
+    lines = {line[:46].strip(): line.split() for line in report.splitlines()}
+    assert lines["cold build / naive docxtpl loop, serial"][-4:] == ["0.60", "≤", "0.5", "no"]
+    assert lines["no-change rebuild / cold build"][-4:] == ["0.02", "≤", "0.05", "yes"]
+    assert lines["check / build"][-4:] == ["0.25", "≤", "0.1", "no"]
+    portfolio = next(line for line in report.splitlines() if line.startswith("16 "))
+    assert portfolio.split() == ["16", "12.00", "0.75", "3424", "300", "1.25"]
+    assert "one-value s" in report

@@ -134,3 +134,71 @@ def test_a_region_the_product_does_not_list_is_still_an_error(project):
     with pytest.raises(DossierError) as info:
         _build(project[0], ["zz"])
     assert info.value.diagnostics
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory):
+    """Two products (the example and a copy of it), built once."""
+    from builder.commands.scaffold import new_product
+
+    root = tmp_path_factory.mktemp("portfolio") / "project"
+    shutil.copytree(REPO / "content", root / "content", ignore=only_example)
+    shutil.copytree(REPO / "templates", root / "templates")
+    new_product(root, "examplinib-2", "examplinib")
+    up_to_date.build(root, None, REGIONS, False, Diagnostics(), 1)
+    return root
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _prepared(root: Path) -> tuple[list[str], list[str], list, list[Path]]:
+    """Build every product; return (the products the engine prepared, the warnings shown, the reuse
+    tally, the folders returned)."""
+    from builder import pipeline
+
+    prepared, real = [], pipeline._prepare_product
+    pipeline._prepare_product = lambda project, tree, rules, product, *a: prepared.append(product) or \
+        real(project, tree, rules, product, *a)
+    diags, reuse = Diagnostics(), []
+    try:
+        folders = up_to_date.build(root, None, REGIONS, False, diags, 1, None, False, reuse)
+    finally:
+        pipeline._prepare_product = real
+    return prepared, sorted(str(d) for d in diags.items), reuse, folders
+
+
+def test_an_edit_in_one_product_builds_that_product_alone(portfolio, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(portfolio, root)
+    _, warnings, _, _ = _prepared(root)  # nothing changed: the recorded warnings of both
+    untouched = _stamps(root / "output" / "examplinib")
+    path = root / "content/examplinib-2/core/drug-product.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("assay: 100.4\n", "assay: 100.5\n", 1), encoding="utf-8")
+    prepared, shown, reuse, folders = _prepared(root)
+    assert prepared == ["examplinib-2"]
+    assert _stamps(root / "output" / "examplinib") == untouched  # not even its manifest written again
+    assert shown == warnings  # the same warnings as a build of both (the edited value raised none)
+    assert [f.relative_to(root / "output").as_posix() for f in folders] == \
+        ["examplinib/fda", "examplinib/nmpa", "examplinib-2/fda", "examplinib-2/nmpa"]
+    rendered = {(p, r): n - m for p, r, n, m in reuse}
+    assert rendered[("examplinib", "fda")] == 0 and rendered[("examplinib-2", "fda")] >= 1
+    cold = tmp_path / "cold"
+    shutil.copytree(root / "content", cold / "content")
+    shutil.copytree(root / "templates", cold / "templates")
+    up_to_date.build(cold, None, REGIONS, False, Diagnostics(), 1)
+    assert _hashes(root / "output") == _hashes(cold / "output")
+    assert _prepared(root)[0] == []  # and now both are up to date
+
+
+def test_strict_fails_on_the_kept_products_warnings_too(portfolio, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(portfolio, root)
+    path = root / "content/examplinib-2/core/drug-product.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("assay: 100.4\n", "assay: 100.5\n", 1), encoding="utf-8")
+    with pytest.raises(DossierError) as info:
+        up_to_date.build(root, None, REGIONS, True, Diagnostics(), 1)
+    paths = {d.origin.path.split("/")[1] for d in info.value.diagnostics if d.origin and d.origin.path.startswith("content/")}
+    assert {"examplinib", "examplinib-2"} <= paths
