@@ -69,7 +69,8 @@ def _published(exc) -> str:
 
 @task(help={"product": "product folder under content/ (default: all)", "region": "fda, ema, nmpa … (default: all)",
             "strict": "treat warnings as errors", "pdf": "also make and verify a PDF beside every leaf (LibreOffice)",
-            "jobs": "worker processes rendering (product, region) pairs (default 0: one per core; 1: serial)",
+            "jobs": "worker processes preparing products and rendering (product, region) pairs (default 0: one per "
+                    "core; 1: serial)",
             "force": "replace leaves edited by hand since the last build (see invoke harvest first)"})
 def build(c, product="", region="", strict=False, pdf=False, jobs=0, force=False):
     """Build Word drafts of Module 3 into output/<product>/<region>/ for every product and region."""
@@ -155,8 +156,9 @@ def harvest(c, product="", region="", markdown=False):
     print(format_harvest(_run(run_harvest, ROOT, products, regions), markdown))
 
 
-@task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too"})
-def check(c, product="", region="", strict=False):
+@task(help={"product": "product (default: all)", "region": "region (default: all)", "strict": "warnings fail too",
+            "jobs": "worker processes preparing products (default 0: one per core; 1: serial)"})
+def check(c, product="", region="", strict=False, jobs=0):
     """Check content without rendering: load, merge, validate, plan and cross-check; list every finding."""
     from builder.errors import Diagnostics
     from builder.pipeline import prepare
@@ -165,7 +167,7 @@ def check(c, product="", region="", strict=False):
     products, regions = _options(product, region)
     diags = Diagnostics()
     try:
-        dossiers = _run(prepare, Project(ROOT), products, regions, strict, diags)
+        dossiers = _run(prepare, Project(ROOT), products, regions, strict, diags, int(jobs))
     finally:
         _show_findings(diags)
     from builder.commands.readiness import readiness_of

@@ -76,6 +76,21 @@ class ContentCache:
         """Keep plain JSON data under `key`, written when the build publishes (like `put`)."""
         self._records[key] = record
 
+    def changes(self) -> tuple[dict, dict]:
+        """What this run has added and not written yet, taken out (a worker hands it to the process that
+        publishes, `take`)."""
+        changes, self._pending, self._records = (self._pending, self._records), {}, {}
+        return changes
+
+    def take(self, changes: tuple[dict, dict]) -> None:
+        """Add another process's `changes`; an entry this process already holds stays as it is."""
+        pending, records = changes
+        for key, tree in pending.items():
+            if key not in self._pending:
+                self._pending[key] = self._seen.setdefault(key, tree)
+        for key, record in records.items():
+            self._records.setdefault(key, record)
+
     def flush(self) -> int:
         """Write the entries parsed in this run; return how many were written."""
         pending, self._pending, self._seen = self._pending, {}, {}  # a run ends: the next reads the disk

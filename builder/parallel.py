@@ -18,7 +18,8 @@ from contextlib import contextmanager
 
 from .errors import DossierError
 
-_PREPARED: tuple | None = None  # (project, dossiers), set before the fork, read by the workers
+_PREPARED: tuple | None = None  # (project, dossiers, stage), set before the fork, read by the workers
+_TASK: tuple | None = None      # (func, items) of `each`, likewise
 
 
 def available_cores() -> int:
@@ -87,3 +88,43 @@ def _render_one(index: int):
         return render_dossier(project, dossiers[index], stage=stage)
     except DossierError as exc:
         return exc.category, exc.diagnostics, exc.total
+
+
+def each(func, items: list, jobs: int | None):
+    """Yield `func(item)` for every item, in order, computed on forked workers when there are several
+    items and cores (the results travel back pickled). A DossierError is raised where the serial loop
+    would raise it: after the results of the items before it have been taken. A worker that died
+    makes the whole batch run here instead."""
+    count = worker_count(jobs, len(items))
+    if count == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (func(item) for item in items)
+        return
+    global _TASK
+    _TASK = (func, items)
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_each_one, range(len(items))))
+    except BrokenProcessPool:
+        results = None
+    finally:
+        _TASK = None
+    if results is None:
+        yield from (func(item) for item in items)
+        return
+    for result in results:
+        if isinstance(result, _Failed):
+            raise DossierError(result.category, result.diagnostics, result.total)
+        yield result
+
+
+class _Failed:
+    def __init__(self, exc: DossierError):
+        self.category, self.diagnostics, self.total = exc.category, exc.diagnostics, exc.total
+
+
+def _each_one(index: int):
+    func, items = _TASK
+    try:
+        return func(items[index])
+    except DossierError as exc:
+        return _Failed(exc)

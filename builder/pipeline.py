@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from .cmc.checks import compendial_references
@@ -29,7 +30,7 @@ from .page_header import header_name, leaf_doc, leaf_header_reads, template_layo
 from .plan import Leaf, plan
 from .incremental import basis, fingerprint, previous, reusable, values_digest
 from .up_to_date import record, settle, state_key
-from .parallel import renderer
+from .parallel import each, renderer
 from .profile import RegionProfile, load_profile
 from .progress import progress
 from .project import Project
@@ -79,7 +80,7 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
                               else ([], None))
     if kept and not stale:
         return kept                                                          # nothing changed since the last build
-    dossiers = prepare(project, stale if kept else products, regions, strict, diags)  # load → … → plan, checked
+    dossiers = prepare(project, stale if kept else products, regions, strict, diags, jobs)  # load → … → plan, checked
     check_templates(project, dossiers)                                       # before workers fork: once
     with build_lock(project.output):                                         # from the first leaf staged to the swap
         if not force:
@@ -133,28 +134,41 @@ def _with_pdfs(project: Project, rendered: list, dossiers: list, diags, timings:
 
 
 def prepare(project: Project, products=None, regions=None, strict: bool = False,
-            diags: Diagnostics | None = None) -> list[Dossier]:
+            diags: Diagnostics | None = None, jobs: int | None = None) -> list[Dossier]:
     """Load, merge, validate, plan and check every selected pair; raise with every problem found.
 
     Warnings and justified findings stay in `diags` (when given) for the caller to show."""
     diags = diags if diags is not None else Diagnostics()
-    dossiers = prepare_all(project, products, regions, diags)
+    dossiers = prepare_all(project, products, regions, diags, jobs)
     diags.raise_if_errors(strict=strict)
     return dossiers
 
 
-def prepare_all(project: Project, products=None, regions=None, diags: Diagnostics | None = None) -> list[Dossier]:
+def prepare_all(project: Project, products=None, regions=None, diags: Diagnostics | None = None,
+                jobs: int | None = None) -> list[Dossier]:
     """`prepare` without stopping at errors: every pair that got as far as planning, errors in `diags`
-    and in each pair's own `diagnostics` (readiness counts what is still missing)."""
+    and in each pair's own `diagnostics` (readiness counts what is still missing). With `jobs`, the
+    products are prepared on every core (`parallel.each`), in the same order and with the same
+    diagnostics as one after another."""
     diags = diags if diags is not None else Diagnostics()
     with caching(project.cache):  # templates/' YAML (profiles, rules, tree) is cached like content
         tree = _guard(diags, load_tree, project.templates, diags)
         rules = Rules.load(project.templates, tree)
         dossiers = []
-        for product in products or project.products():
-            dossiers += _prepare_product(project, tree, rules, product, regions, diags)
+        alone = partial(_product_alone, project, tree, rules, regions=regions, limit=diags.limit)
+        for items, prepared, changes in each(alone, list(products or project.products()), jobs):
+            diags.items.extend(items)
+            dossiers += prepared
+            project.cache.take(changes)
     _dedupe(diags)
     return dossiers
+
+
+def _product_alone(project: Project, tree, rules, product: str, regions, limit: int) -> tuple[list, list, tuple]:
+    """One product prepared on its own: (its diagnostics, its pairs, what it added to the content cache)."""
+    diags = Diagnostics(limit=limit)
+    prepared = _prepare_product(project, tree, rules, product, regions, diags)
+    return diags.items, prepared, project.cache.changes()
 
 
 def region_profile(project: Project, region: str, diags: Diagnostics) -> RegionProfile:

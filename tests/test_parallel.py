@@ -88,3 +88,72 @@ def _die(index):
     import os
 
     os._exit(9)
+
+
+# Products prepared on several cores ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def products(tmp_path_factory):
+    """Every shipped product (three, of three modalities), with a warning and a content error planted
+    in the second one, so the diagnostics of products prepared apart must come back in order."""
+    root = tmp_path_factory.mktemp("products") / "project"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def _prepared(root: Path, jobs: int):
+    from builder.errors import Diagnostics
+    from builder.pipeline import prepare_all
+    from builder.project import Project
+
+    diags = Diagnostics()
+    dossiers = prepare_all(Project(root), None, None, diags, jobs)
+    summary = [(d.product, d.region, [lf.path for lf in d.leaves], [str(x) for x in d.diagnostics],
+                d.tally.summary() if d.tally else "", d.leaves[0].reads.digest) for d in dossiers]
+    return [str(d) for d in diags.items], summary
+
+
+def test_products_prepared_on_two_cores_are_the_serial_ones(products):
+    serial = _prepared(products, 1)
+    assert len({row[0] for row in serial[1]}) == 3 and serial[0]  # three products, some warnings
+    assert _prepared(products, 2) == serial
+
+
+def test_diagnostics_of_products_prepared_apart_come_back_in_order(products, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(products, root)
+    second = sorted(p.name for p in (root / "content").iterdir() if p.name != "platforms")[1]
+    path = next((root / "content" / second / "core").glob("product.yaml"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  regions:", "  regionz: []\n  regions:", 1), encoding="utf-8")  # an unknown field
+    serial = _prepared(root, 1)
+    assert any(second in line and "regionz" in line for line in serial[0])
+    assert _prepared(root, 2) == serial
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(DossierError) as caught:
+            build(root, jobs=jobs)
+        errors.append([str(d) for d in caught.value.diagnostics])
+    assert errors[0] == errors[1]
+
+
+def test_a_build_of_every_product_on_two_cores_gives_the_serial_bytes_and_cache(products, tmp_path, monkeypatch):
+    import builder.render
+
+    serial_root, parallel_root = tmp_path / "serial", tmp_path / "parallel"
+    for root, jobs in ((serial_root, 1), (parallel_root, 2)):
+        shutil.copytree(products, root)
+        monkeypatch.setattr(builder.render, "_PASSED", set())  # as in a process of its own: verdicts cached anew
+        build(root, jobs=jobs)
+    assert _files(parallel_root / "output") == _files(serial_root / "output")
+    cache = lambda root: sorted(p.name for p in (root / "output" / ".cache" / "content").iterdir())  # noqa: E731
+    assert cache(parallel_root) == cache(serial_root) and len(cache(serial_root)) > 20
+
+
+def test_a_worker_that_dies_while_preparing_does_not_hang_the_build(products, monkeypatch):
+    import builder.parallel
+
+    serial = _prepared(products, 1)
+    monkeypatch.setattr(builder.parallel, "_each_one", _die)
+    assert _prepared(products, 2) == serial  # prepared here instead
