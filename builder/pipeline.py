@@ -71,8 +71,8 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
           jobs: int | None = None, timings: list | None = None, force: bool = False,
           reuse: list | None = None, key: str | None = None, settled: tuple | None = None) -> list[Path]:
     """Build and publish; with `timings` (a list, filled in), every leaf also gets its verified PDF; a leaf
-    edited by hand since the last build stops it (E5010) unless `force`. A product whose every pair is
-    up to date is left as it is (`settled`: what `up_to_date.settle` found, when the caller asked it)."""
+    edited by hand since the last build stops it (E5010) unless `force`. A pair that is up to date is
+    left as it is (`settled`: what `up_to_date.settle` found, when the caller asked it already)."""
     project = Project(root)
     diags = diags if diags is not None else Diagnostics()
     key = key or state_key(project)
@@ -80,20 +80,27 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
                               else ([], None))
     if kept and not stale:
         return kept                                                          # nothing changed since the last build
-    dossiers = prepare(project, stale if kept else products, regions, strict, diags, jobs)  # load → … → plan, checked
+    wanted, narrow = (list(stale), stale) if kept else (products, None)     # the pairs not up to date
+    dossiers = prepare(project, wanted, regions, strict, diags, jobs, narrow)  # load → merge → validate → plan, checked
     check_templates(project, dossiers)                                       # before workers fork: once
     with build_lock(project.output):                                         # from the first leaf staged to the swap
         if not force:
             refuse_hand_edits(root, [(d.product, d.region) for d in dossiers])
         rendered, folders = _render_and_publish(project, dossiers, jobs, diags, timings, reuse)
         _remember(project, dossiers, rendered, folders, key)
-        return _in_order(products or project.products(), kept + folders)
+        return _in_order(products or project.products(), kept + folders, dossiers)
 
 
-def _in_order(products: list[str], folders: list[Path]) -> list[Path]:
-    """The published folders in the order of the products asked for (kept ones and built ones mixed)."""
+def _in_order(products: list[str], folders: list[Path], dossiers: list) -> list[Path]:
+    """The folders of the pairs kept and built, in the order a build of them all gives: by product as
+    asked for, then by region as the product lists them."""
     rank = {product: index for index, product in enumerate(products)}
-    return sorted(folders, key=lambda folder: rank.get(folder.parent.name, len(rank)))
+    own = {d.product: list(d.content.product.regions) for d in dossiers}
+
+    def place(folder: Path):
+        regions = own.get(folder.parent.name, [])
+        return rank.get(folder.parent.name, len(rank)), regions.index(folder.name) if folder.name in regions else -1
+    return sorted(folders, key=place)
 
 
 def _render_and_publish(project: Project, dossiers: list, jobs, diags, timings, reuse) -> tuple[list, list[Path]]:
@@ -134,28 +141,28 @@ def _with_pdfs(project: Project, rendered: list, dossiers: list, diags, timings:
 
 
 def prepare(project: Project, products=None, regions=None, strict: bool = False,
-            diags: Diagnostics | None = None, jobs: int | None = None) -> list[Dossier]:
+            diags: Diagnostics | None = None, jobs: int | None = None, narrow: dict | None = None) -> list[Dossier]:
     """Load, merge, validate, plan and check every selected pair; raise with every problem found.
 
     Warnings and justified findings stay in `diags` (when given) for the caller to show."""
     diags = diags if diags is not None else Diagnostics()
-    dossiers = prepare_all(project, products, regions, diags, jobs)
+    dossiers = prepare_all(project, products, regions, diags, jobs, narrow)
     diags.raise_if_errors(strict=strict)
     return dossiers
 
 
 def prepare_all(project: Project, products=None, regions=None, diags: Diagnostics | None = None,
-                jobs: int | None = None) -> list[Dossier]:
+                jobs: int | None = None, narrow: dict | None = None) -> list[Dossier]:
     """`prepare` without stopping at errors: every pair that got as far as planning, errors in `diags`
     and in each pair's own `diagnostics` (readiness counts what is still missing). With `jobs`, the
     products are prepared on every core (`parallel.each`), in the same order and with the same
-    diagnostics as one after another."""
+    diagnostics as one after another; `narrow` (product → regions) asks for fewer regions of some."""
     diags = diags if diags is not None else Diagnostics()
     with caching(project.cache):  # templates/' YAML (profiles, rules, tree) is cached like content
         tree = _guard(diags, load_tree, project.templates, diags)
         rules = Rules.load(project.templates, tree)
         dossiers = []
-        alone = partial(_product_alone, project, tree, rules, regions=regions, limit=diags.limit)
+        alone = partial(_product_alone, project, tree, rules, regions=regions, narrow=narrow or {}, limit=diags.limit)
         for items, prepared, changes in each(alone, list(products or project.products()), jobs):
             diags.items.extend(items)
             dossiers += prepared
@@ -164,10 +171,11 @@ def prepare_all(project: Project, products=None, regions=None, diags: Diagnostic
     return dossiers
 
 
-def _product_alone(project: Project, tree, rules, product: str, regions, limit: int) -> tuple[list, list, tuple]:
+def _product_alone(project: Project, tree, rules, product: str, regions, narrow: dict,
+                   limit: int) -> tuple[list, list, tuple]:
     """One product prepared on its own: (its diagnostics, its pairs, what it added to the content cache)."""
     diags = Diagnostics(limit=limit)
-    prepared = _prepare_product(project, tree, rules, product, regions, diags)
+    prepared = _prepare_product(project, tree, rules, product, narrow.get(product) or regions, diags)
     return diags.items, prepared, project.cache.changes()
 
 

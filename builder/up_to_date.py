@@ -6,12 +6,11 @@ changed, that work would only reproduce the last build, so each published pair l
 `output/.cache/fresh/<product>/<region>.json`: the *state key* (the builder's code and the names of
 every file under content/ and templates/, so a file added, removed or renamed anywhere counts as a
 change), the SHA-256 of every input file the pair read, of every file it wrote, the regions its
-product lists, and the warnings and findings it reported. A product whose requested pairs all still
-match the files on disk is left as it is: its recorded warnings are shown again (`--strict` still
-fails on them) and nothing of it is loaded or written; the other products take the normal path,
-which reports whatever differs (a record that cannot be read, a file edited by hand). With every
-product up to date, the engine is not even imported. A record only saves time; it is never trusted
-over the files.
+product lists, and the warnings and findings it reported. A pair whose record still matches the
+files on disk is left as it is: its recorded warnings are shown again (`--strict` still fails on
+them) and nothing of it is loaded or written; the other pairs take the normal path, which reports
+whatever differs (a record that cannot be read, a file edited by hand). With every pair up to date,
+the engine is not even imported. A record only saves time; it is never trusted over the files.
 """
 from __future__ import annotations
 
@@ -65,17 +64,15 @@ def record(project, dossier, rendered, folder: Path, key: str) -> None:
         pass
 
 
-def fresh(project, products, regions, key: str) -> tuple[list[tuple[str, str, int, Path, list[Diagnostic]]], list[str]]:
-    """(product, region, leaves, folder, diagnostics) of every requested pair of the products that are
-    up to date, and the products that are not: a product is left as it is only when every requested
-    pair of it is (a product is the unit the engine prepares)."""
-    pairs, stale = [], []
+def fresh(project, products, regions, key: str) -> tuple[list[tuple[str, str, int, Path, list[Diagnostic]]], dict]:
+    """(product, region, leaves, folder, diagnostics) of every requested pair that is up to date, and
+    what is not: product → the regions to build (None: every requested one, nothing usable recorded)."""
+    pairs, stale = [], {}
     for product in products or project.products():
-        found = _records(project, product, regions, key)
-        if found is None:
-            stale.append(product)
-        else:
-            pairs += found
+        found, missing = _records(project, product, regions, key)
+        pairs += found
+        if missing is None or missing:
+            stale[product] = missing
     return pairs, stale
 
 
@@ -97,10 +94,11 @@ def build(root: Path, products=None, regions=None, strict: bool = False, diags: 
 
 
 def settle(project, products, regions, key: str, diags: Diagnostics, strict: bool = False,
-           reuse: list | None = None) -> tuple[list[Path], list[str] | None]:
-    """(the published folders of the up-to-date products, the products still to build). The up-to-date
-    ones are left as they are: their last build's warnings are shown again and every leaf counts as
-    reused; with nothing left to build, `strict` fails on those warnings here."""
+           reuse: list | None = None) -> tuple[list[Path], dict | None]:
+    """(the published folders of the up-to-date pairs, what is still to build: product → its regions,
+    None for every requested one). The up-to-date pairs are left as they are: their last build's
+    warnings are shown again and every leaf counts as reused; with nothing left to build, `strict`
+    fails on those warnings here."""
     if not (project.output / ".cache" / "fresh").is_dir():
         return [], None  # nothing recorded: everything asked for is built
     with build_lock(project.output):  # no build is publishing while the records are compared; a planted lock is refused
@@ -123,22 +121,25 @@ def replay(pairs, diags: Diagnostics) -> None:
                 diags.items.append(d)
 
 
-def _records(project, product: str, regions, key: str):
+def _records(project, product: str, regions, key: str) -> tuple[list, list[str] | None]:
+    """(the product's up-to-date pairs, its requested regions that are not), or ([], None) when its
+    records say nothing usable (then the normal path builds, or reports, every requested region)."""
     first = _read(project, product, None)
     if first is None:
-        return None
+        return [], None
     own = first["regions"]
     wanted = [r for r in own if not regions or r in regions]
     if not wanted or any(r not in own for r in regions or ()):
-        return None  # a region the product does not list: the normal path says so (E2303)
-    pairs = []
+        return [], None  # a region the product does not list: the normal path says so (E2303)
+    pairs, missing = [], []
     for region in wanted:
         body = _read(project, product, region)
         folder = project.output / product / region
         if body is None or body["key"] != key or body["regions"] != own or not _matches(project, body, folder):
-            return None
-        pairs.append((product, region, body["leaves"], folder, [_decode(d) for d in body["diagnostics"]]))
-    return pairs
+            missing.append(region)
+        else:
+            pairs.append((product, region, body["leaves"], folder, [_decode(d) for d in body["diagnostics"]]))
+    return pairs, missing
 
 
 def _matches(project, body: dict, folder: Path) -> bool:

@@ -202,3 +202,31 @@ def test_strict_fails_on_the_kept_products_warnings_too(portfolio, tmp_path):
         up_to_date.build(root, None, REGIONS, True, Diagnostics(), 1)
     paths = {d.origin.path.split("/")[1] for d in info.value.diagnostics if d.origin and d.origin.path.startswith("content/")}
     assert {"examplinib", "examplinib-2"} <= paths
+
+
+def test_an_overlay_edit_builds_that_region_alone(project, tmp_path):
+    """An FDA-only value (an establishment number in fda.yaml): nmpa is neither loaded nor written."""
+    from builder import pipeline
+
+    root, warnings = project
+    untouched = _stamps(root / "output" / "examplinib" / "nmpa")
+    path = root / "content/examplinib/fda.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 3016524870", "value: 3016524871", 1),
+                    encoding="utf-8")
+    pairs, real = [], pipeline._prepare_pair
+    pipeline._prepare_pair = lambda project, tree, rules, core, sources, product, region, *a: \
+        pairs.append(region) or real(project, tree, rules, core, sources, product, region, *a)
+    diags, reuse = Diagnostics(), []
+    try:
+        folders = up_to_date.build(root, ["examplinib"], ["fda", "nmpa"], False, diags, 1, None, False, reuse)
+    finally:
+        pipeline._prepare_pair = real
+    assert pairs == ["fda"]
+    assert _stamps(root / "output" / "examplinib" / "nmpa") == untouched
+    assert sorted(str(d) for d in diags.items) == warnings  # the product's own warnings once, not twice
+    assert [f.name for f in folders] == ["fda", "nmpa"]
+    cold = tmp_path / "cold"
+    shutil.copytree(root / "content", cold / "content")
+    shutil.copytree(root / "templates", cold / "templates")
+    up_to_date.build(cold, ["examplinib"], ["fda", "nmpa"], False, Diagnostics(), 1)
+    assert _hashes(root / "output") == _hashes(cold / "output")
