@@ -70,9 +70,8 @@ def _collect(pool, project, dossiers: list, advance, stage=None) -> list:
     for index, result in enumerate(results):
         if result is None:
             result = render_dossier(project, dossiers[index], stage=stage)
-        if isinstance(result, tuple):  # a DossierError in the worker, raised here as it would be serially
-            category, diagnostics, total = result
-            raise DossierError(category, diagnostics, total)
+        if isinstance(result, _Failed):  # a DossierError in the worker, raised here as it would be serially
+            result.throw()
         rendered.append(result)
         dossier = dossiers[index]
         for leaf in dossier.leaves:
@@ -87,7 +86,7 @@ def _render_one(index: int):
     try:
         return render_dossier(project, dossiers[index], stage=stage)
     except DossierError as exc:
-        return exc.category, exc.diagnostics, exc.total
+        return _Failed(exc)
 
 
 def each(func, items: list, jobs: int | None):
@@ -113,13 +112,18 @@ def each(func, items: list, jobs: int | None):
         return
     for result in results:
         if isinstance(result, _Failed):
-            raise DossierError(result.category, result.diagnostics, result.total)
+            result.throw()
         yield result
 
 
 class _Failed:
+    """A DossierError as it crosses back from a worker (its own constructor does not unpickle)."""
+
     def __init__(self, exc: DossierError):
         self.category, self.diagnostics, self.total = exc.category, exc.diagnostics, exc.total
+
+    def throw(self):
+        raise DossierError(self.category, self.diagnostics, self.total)
 
 
 def _each_one(index: int):
