@@ -42,7 +42,7 @@ def renderer(project, dossiers: list, jobs: int | None, stage=None):
     """Yield `render(advance)` → the rendered dossiers in order, each leaf written to `stage` (a
     `publish.Staging`, or None: kept in memory) as it is finished. The pool (if any) is forked here,
     before a progress display starts its drawing thread."""
-    from .pipeline import render_dossier
+    from .rendering import render_dossier
 
     count = worker_count(jobs, len(dossiers))
     if count == 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -60,7 +60,7 @@ def renderer(project, dossiers: list, jobs: int | None, stage=None):
 def _collect(pool, project, dossiers: list, advance, stage=None) -> list:
     """The pairs in order; a worker that died (killed, out of memory) is not waited for: its pairs and
     the rest render here instead, so a build never hangs on a lost worker."""
-    from .pipeline import render_dossier
+    from .rendering import render_dossier
 
     try:
         results = list(pool.map(_render_one, range(len(dossiers))))
@@ -80,7 +80,7 @@ def _collect(pool, project, dossiers: list, advance, stage=None) -> list:
 
 
 def _render_one(index: int):
-    from .pipeline import render_dossier
+    from .rendering import render_dossier
 
     project, dossiers, stage = _PREPARED
     try:

@@ -2,52 +2,42 @@
 write → manifest.
 
 `prepare` runs the first four for every (product, region) pair and stops with *all* content errors
-of all pairs; only then does anything render, and only a fully rendered build is published.
+of all pairs; only then does anything render (`rendering.py`), and only a fully rendered build is
+published (`publish.py`). The cross-reference check that ends planning is `cross_references.py`.
 """
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from .cmc.checks import compendial_references
-from .cmc.findings import Rules, as_json, findings, unused_justifications
+from .cmc.findings import Rules, findings, unused_justifications
 from .cmc.measure import measure
 from .cmc.pairs import Tally
-from .errors import Category, Diagnostic, Diagnostics, DossierError, Origin
+from .cross_references import check_references, leaf_blocks  # noqa: F401  (leaf_blocks: for callers)
+from .errors import Diagnostics, DossierError, Origin
 from .hand_edits import refuse_hand_edits
-from .manifest import leaf_record, manifest
 from .merge import apply_overlay, combine_core
 from .platform import refuse_description, with_platform
 from .modality import load_modality
 from . import modality_content
 from .model import Content
-from .ooxml.compiled import compiled
-from .ooxml.package import write_package
-from .ooxml.steps import STEPS, Finish, Parts
-from .page_header import header_name, leaf_doc, leaf_header_reads, template_layout, template_layouts
+from .page_header import template_layouts
 from .plan import Leaf, plan
-from .incremental import basis, fingerprint, previous, reusable, values_digest
 from .up_to_date import record, settle, state_key
 from .parallel import each, renderer
 from .profile import RegionProfile, load_profile
 from .progress import progress
 from .project import Project
-from .publish import RenderedDossier, Staging, build_lock, canonical_json, publish, sha256
-from .render import TemplateFile, check_template, find_template, render_parts
+from .publish import RenderedDossier, Staging, build_lock, publish
+from .rendering import check_templates, finish, leaf_bytes, render_dossier, render_leaf  # noqa: F401  (for callers)
 from .scope import Scope
 from .source import SourceFile, Value, caching
 from .tabular import load_with_sheets
 from .structure import SectionTree, load_tree
 from .validate import validate
-from .views import KINDS
-from .views.base import DocContext
-from .views.links import Links
-from .provenance import owner_path
-from .leaf_text import units_of
-from .reads import ContentIndex, hooked, paused, recording
-
+from .reads import ContentIndex
 
 @dataclass(frozen=True)
 class Dossier:
@@ -300,134 +290,6 @@ def _raw_regions(core: Value) -> tuple[list, Origin]:
     if regions is None or not regions.is_list:
         return [], (regions or product or core).origin
     return [(v.data, v.origin) for v in regions.data if v.is_text], regions.origin
-
-
-def render_dossier(project: Project, dossier: Dossier, advance=None, stage: Staging | None = None) -> RenderedDossier:
-    """Render and post-process every leaf of one pair (`advance` is told of each leaf done); each leaf
-    goes to its `stage` folder as it is finished (its bytes are then not kept), or stays in memory."""
-    templates: dict[str, TemplateFile] = {}
-    files, records, reused, sources = {}, [], [], {}
-    folder, shared = project.output / dossier.product / dossier.region, basis(dossier)
-    known = previous(folder)                                                 # the last build's fingerprints
-    for leaf in dossier.leaves:
-        template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
-                                                             dossier.profile.labels)
-        wanted = fingerprint(shared, leaf, sha256(template.data))
-        kept = reusable(folder, leaf.path, wanted, known)
-        data = kept if kept is not None else leaf_bytes(project, dossier, leaf, templates)
-        if kept is not None:
-            reused.append(leaf.path)
-        records.append(leaf_record(leaf, data, template.display, wanted, sources))
-        if stage is not None:
-            stage.put(dossier.product, dossier.region, leaf.path, data, reused=kept is not None)
-        files[leaf.path] = data if stage is None else None
-        if advance is not None:
-            advance(f"{dossier.product}/{dossier.region}/{leaf.number}")
-    inputs = [(s.path, s.sha256, s.size, role) for s, role in dossier.inputs]
-    inputs += [(t.display, *_digest(t.data), "template") for t in templates.values()]
-    files["findings.json"] = canonical_json({"findings": as_json(list(dossier.findings)),
-                                             "verdicts": dossier.tally.as_json() if dossier.tally else {}})
-    reports = [{"path": "findings.json", "sha256": sha256(files["findings.json"])}]
-    return RenderedDossier(dossier.product, dossier.region, files, manifest(dossier, records, inputs, reports),
-                           tuple(reused), stage.folder(dossier.product, dossier.region) if stage else None)
-
-
-def leaf_bytes(project: Project, dossier: Dossier, leaf: Leaf, templates: dict) -> bytes:
-    """One leaf's finished .docx, as the build writes it (`templates` caches the checked templates)."""
-    template = templates.get(leaf.template) or _template(project, dossier.region, leaf.template, templates,
-                                                         dossier.profile.labels)
-    return finish(render_leaf(dossier, leaf, template), dossier, leaf)
-
-
-def check_templates(project: Project, dossiers) -> None:
-    """Check and prepare every template the pairs use, in this process: a worker forked after it finds
-    each one checked and compiled (and each verdict reaches the content cache, which only this process
-    writes)."""
-    for dossier in dossiers:
-        for name in dict.fromkeys(leaf.template for leaf in dossier.leaves):  # in leaf order, as rendering met them
-            compiled(_template(project, dossier.region, name, {}, dossier.profile.labels).data)
-
-
-def _template(project: Project, region: str, name: str, cache: dict, labels: dict) -> TemplateFile:
-    template = find_template(project.templates, region, name)
-    check_template(template, labels, project.cache)
-    cache[name] = template
-    return template
-
-
-def render_leaf(dossier: Dossier, leaf: Leaf, template: TemplateFile) -> dict[str, bytes]:
-    width, room = template_layout(template, dossier.profile)
-    built = (dossier.blocks or {}).get(leaf.path)
-    if built is not None and built[0] == width:  # as the check built them (its errors already stopped the build)
-        blocks = built[1]
-    else:
-        blocks, problems = leaf_blocks(dossier.leaves, leaf, width)
-        if problems:
-            raise DossierError(Category.CONTENT, problems)
-    product = header_name(dossier.content.product, f"{leaf.number} {leaf.title}", room, dossier.profile.layout,
-                          dossier.profile.language)
-    return render_parts(template, leaf_doc(dossier.content, leaf, product), dossier.profile.labels, blocks, leaf.path)
-
-
-def leaf_blocks(leaves, leaf: Leaf, width: int = 9000) -> tuple[list, list[Diagnostic]]:
-    """The blocks of one leaf with its cross-references resolved, and a diagnostic per dangling one."""
-    with paused():
-        specs = {owner_path(lf.scope): lf.number for lf in leaves if lf.kind == "specification"}
-    links = Links(leaf.scope, {lf.number: lf.title for lf in leaves}, specs)
-    blocks = KINDS[leaf.kind].blocks(leaf.scope, leaf.number, DocContext(width, links=links))
-    where = _narrative_origin(leaf)
-    problems = [Diagnostic("E2701", f"{problem} ({leaf.number}, {leaf.path})", where, leaf.number)
-                for problem in links.resolve(blocks)]
-    return blocks, problems
-
-
-def _narrative_origin(leaf: Leaf) -> Origin | None:
-    owner, item = leaf.scope.owner, leaf.scope.item
-    if item is not None:
-        return item.at
-    return owner.where(f"narrative.{leaf.number}") if owner is not None else None
-
-
-def check_references(leaves, diags: Diagnostics, index: ContentIndex | None = None,
-                     layouts: dict | None = None) -> tuple[tuple[Leaf, ...], dict, dict]:
-    """Resolve every cross-reference before anything renders, so `invoke check` reports them too. Return
-    the leaves (with an `index`, each carrying what it reads, `reads.py`), what each leaf prints
-    (path → paragraphs and cells), which readiness and the risk checks read, and each leaf's blocks
-    (path → (width, blocks)), built at its template's width (`layouts`: name → (width, header room)) so
-    rendering uses them as they are instead of building them again."""
-    texts, recorded, memo, built = {}, [], {}, {}
-    layouts = layouts or {}
-    with hooked() if index is not None else nullcontext():
-        for leaf in leaves:
-            width, room = layouts.get(leaf.template, (9000, None))
-            with recording() if index is not None else nullcontext() as recorder:
-                blocks, problems = leaf_blocks(leaves, leaf, width)
-                diags.items.extend(problems)
-                if index is not None:
-                    leaf_header_reads(leaf, room)
-            texts[leaf.path] = units_of(leaf, blocks)
-            built[leaf.path] = (width, blocks)
-            recorded.append(leaf if index is None else
-                            replace(leaf, reads=replace(index.resolve(recorder), digest=values_digest(recorder, memo))))
-    return tuple(recorded), texts, built
-
-
-def finish(parts: dict[str, bytes], dossier: Dossier, leaf: Leaf) -> bytes:
-    """Post-process a rendered leaf's parts with the profile's steps, then zip them once, normalised."""
-    profile = dossier.profile
-    east_asia = (profile.east_asia.body_font, profile.east_asia.heading_font, profile.east_asia.lang) \
-        if profile.east_asia else None
-    info = Finish(leaf.heading, dossier.content.product.as_of, profile.language, profile.page_size, east_asia,
-                  profile.body_size_pt or "", int(profile.layout.keep_table_rows),
-                  int(profile.layout.space_after_table_pt) * 20)
-    parts = Parts(parts)
-    for name in profile.postprocess:
-        STEPS[name](parts, info)
-    return write_package(parts.finished())
-
-
-def _digest(data: bytes):
-    return sha256(data), len(data)
 
 
 def _load(project: Project, path: Path, diags: Diagnostics) -> SourceFile | None:

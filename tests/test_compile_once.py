@@ -68,8 +68,10 @@ def test_rendering_takes_each_leafs_blocks_as_the_check_built_them(monkeypatch):
     leaves = [leaf for leaf in dossier.leaves if leaf.kind in ("specification", "narrative")][:3]
     assert len(leaves) == 3
     built, calls = {}, []
-    real = pipeline.leaf_blocks
-    monkeypatch.setattr(pipeline, "leaf_blocks", lambda *args: calls.append(args[1].path) or real(*args))
+    import builder.rendering as rendering
+
+    real = rendering.leaf_blocks
+    monkeypatch.setattr(rendering, "leaf_blocks", lambda *args: calls.append(args[1].path) or real(*args))
     for leaf in leaves:
         built[leaf.path] = pipeline.leaf_bytes(Project(REPO), dossier, leaf, {})
     assert calls == []

@@ -139,6 +139,7 @@ def test_post_processing_on_kept_trees_gives_the_bytes_of_step_by_step_serialisa
     """The steps share each part's parsed tree (`ooxml.steps.Parts`); a leaf comes out as when every
     step parsed and serialised its part itself (plain dicts), in English and in Chinese."""
     import builder.pipeline as pipeline
+    import builder.rendering as rendering
 
     class Plain(dict):
         def finished(self):
@@ -150,7 +151,7 @@ def test_post_processing_on_kept_trees_gives_the_bytes_of_step_by_step_serialisa
         for leaf in leaves[:4]:
             kept = pipeline.finish(pipeline.render_leaf(dossier, leaf, template[leaf.template]), dossier, leaf)
             with monkeypatch.context() as patch:
-                patch.setattr(pipeline, "Parts", Plain)
+                patch.setattr(rendering, "Parts", Plain)
                 plain = pipeline.finish(pipeline.render_leaf(dossier, leaf, template[leaf.template]), dossier, leaf)
             assert kept == plain, leaf.path
 

@@ -28,6 +28,7 @@ import pytest
 
 import builder.pipeline
 import builder.publish
+import builder.rendering
 import builder.source
 from builder.errors import Category, DossierError
 from builder.pipeline import build, prepare, render_dossier
@@ -171,7 +172,7 @@ def rebuild(root: Path, regions=("fda",)) -> dict:
 @contextmanager
 def cached_render(cache: dict):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(builder.pipeline, "render_dossier", lambda project, dossier, advance=None, stage=None: cache[dossier.region])
+        mp.setattr(builder.rendering, "render_dossier", lambda project, dossier, advance=None, stage=None: cache[dossier.region])
         yield
 
 
@@ -490,7 +491,7 @@ def test_f5_interrupt_between_the_swap_renames_puts_the_old_region_back(project,
 def test_f6_exception_in_the_third_leaf_publishes_nothing(project, changed, monkeypatch):
     root, before = project
     injected = lambda: DossierError(Category.TEMPLATE, "injected")  # noqa: E731
-    monkeypatch.setattr(builder.pipeline, "render_leaf", raise_after(2, injected, builder.pipeline.render_leaf))
+    monkeypatch.setattr(builder.rendering, "render_leaf", raise_after(2, injected, builder.rendering.render_leaf))
     with pytest.raises(DossierError) as caught:
         build(root, [PRODUCT], list(REGIONS))
     assert caught.value.category == Category.TEMPLATE and "injected" in str(caught.value)

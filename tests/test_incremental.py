@@ -38,10 +38,10 @@ def _files(output: Path) -> dict[str, tuple[int, int]]:
 
 def _build(root: Path) -> set[str]:
     """Build; return the leaves rendered (not reused), as output-relative paths."""
-    from builder import pipeline
+    from builder import rendering
 
     rendered: list = []
-    real = pipeline.render_dossier
+    real = rendering.render_dossier
 
     def spy(project, dossier, advance=None, stage=None):
         result = real(project, dossier, advance, stage)
@@ -49,11 +49,11 @@ def _build(root: Path) -> set[str]:
                         if p.endswith(".docx") and p not in result.reused)
         return result
 
-    pipeline.render_dossier = spy
+    rendering.render_dossier = spy
     try:
         build(root, regions=REGIONS, diags=Diagnostics(), jobs=1)
     finally:
-        pipeline.render_dossier = real
+        rendering.render_dossier = real
     return set(rendered)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import builder.pipeline
+import builder.rendering
 from builder.errors import Category, DossierError, environment_error
 from builder.pipeline import build
 from builder.publish import STAGING_PREFIX, Staging
@@ -75,7 +76,7 @@ def test_every_leaf_is_staged_as_rendered_and_no_bytes_are_held(changed, monkeyp
 
 def _fail_in(region: str, after: int, error):
     """`leaf_bytes` that raises `error()` at the `after`-th leaf it renders for `region`."""
-    real, calls = builder.pipeline.leaf_bytes, [0]
+    real, calls = builder.rendering.leaf_bytes, [0]
 
     def leaf_bytes(project, dossier, leaf, templates):
         if dossier.region == region:
@@ -93,7 +94,7 @@ def _fail_in(region: str, after: int, error):
 ], ids=["interrupt", "error", "error-in-a-worker"])
 def test_a_failure_while_rendering_leaves_no_staging_and_the_old_output(changed, monkeypatch, jobs, error):
     before = _snapshot(changed / "output")
-    monkeypatch.setattr(builder.pipeline, "leaf_bytes", _fail_in("ema", 20, error))
+    monkeypatch.setattr(builder.rendering, "leaf_bytes", _fail_in("ema", 20, error))
     with pytest.raises((KeyboardInterrupt, DossierError)) as caught:
         build(changed, regions=REGIONS, jobs=jobs)
     if caught.type is DossierError:
