@@ -16,7 +16,8 @@ import pytest
 
 from builder.errors import Diagnostics
 from builder.page_header import header_name
-from builder.pipeline import build, leaf_blocks, leaf_doc, prepare, template_layouts
+from builder.page_header import leaf_doc
+from builder.pipeline import build, leaf_blocks, prepare, template_layouts
 from builder.project import Project
 from builder.reads import LeafReads, parse_spans, recording, spans, split_path
 from builder.views import subject
