@@ -17,7 +17,8 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from .package import well_formed
+from .package import parse_strict
+from .table_grid import fix_table_grids
 
 
 class MalformedXML(ValueError):
@@ -58,14 +59,26 @@ class StrictTemplate(DocxTemplate):
             self.docx = _fresh_document(self.template_file)
             self.is_rendered = False
 
+    _parsed = None  # (xml, tree): the last rendered part and its strict parse, for `fix_tables`
+
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         """docxtpl re-parses its output in lxml's recover mode, which drops what it cannot parse;
         parse every rendered part strictly first, so malformed XML fails instead of losing text."""
         xml = super().render_xml_part(src_xml, part, context, jinja_env)
-        problem = well_formed(xml)
+        tree, problem = parse_strict(xml)
         if problem:
             raise MalformedXML(f"rendered XML is not well-formed ({problem})")
+        self._parsed = (xml, tree)
         return xml
+
+    def fix_tables(self, xml):
+        """docxtpl's, on the tree the strict parse of this same text made (for well-formed XML, the tree
+        its recover-mode parse gives) instead of parsing the body a second time (`table_grid.py`)."""
+        parsed, self._parsed = self._parsed, None
+        if parsed is None or parsed[0] is not xml:
+            return super().fix_tables(xml)
+        fix_table_grids(parsed[1])
+        return parsed[1]
 
     def resolve_listing(self, xml):
         """docxtpl's, which turns tabs, line feeds, BEL and form feeds inside text into Word's breaks with

@@ -39,10 +39,9 @@ def write_package(parts: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def well_formed(xml: str) -> str | None:
-    """None when `xml` parses strictly (no entities, no network); otherwise the parser's complaint."""
+def parse_strict(xml: str):
+    """(the tree, None) when `xml` parses strictly (no entities, no network); else (None, the complaint)."""
     try:
-        etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        return etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)), None
     except etree.XMLSyntaxError as exc:
-        return str(exc)
-    return None
+        return None, str(exc)
