@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import source
+from builder import yaml_events
 from builder.errors import DossierError
 from builder.source import _yaml, parse_bytes
 from fuzz.loader_checks import DISPLAY, check_error, check_tree
@@ -43,7 +43,7 @@ def test_round_trip_parser_crashes_become_positioned_content_errors(name, except
         pytest.skip("python -O strips ruamel's assertions")
     with pytest.raises(exception):
         list(_yaml().parse(data.decode("utf-8")))
-    monkeypatch.setattr(source, "_CParser", None)
+    monkeypatch.setattr(yaml_events, "_CParser", None)
     with pytest.raises(DossierError) as caught:
         parse_bytes(data, "c.yaml")
     diag = caught.value.diagnostics[0]

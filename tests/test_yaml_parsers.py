@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import source
+from builder import source, yaml_events
 from builder.errors import DossierError
 from builder.source import parse_bytes
 
@@ -25,20 +25,20 @@ EDITS = list(" :-?[]{},#&*!|>'\"%@\n\\") + ["  ", "\n  ", "- ", ": ", "a", "0", 
 
 def _read(text: str, fast: bool):
     """("tree", Value) or ("refused", code) from the fast path (when it takes the text) or the pure one."""
-    saved = source._CParser
+    saved = yaml_events._CParser
     if not fast:
-        source._CParser = None
+        yaml_events._CParser = None
     try:
         return "tree", source.parse_bytes(text.encode("utf-8"), "f.yaml")
     except DossierError as exc:
         return "refused", exc.diagnostics[0].code
     finally:
-        source._CParser = saved
+        yaml_events._CParser = saved
 
 
 def test_the_c_parser_is_installed():
     """Without the wheel the loader still works, at a fifth of the speed: a CI machine must have it."""
-    assert source._CParser is not None
+    assert yaml_events._CParser is not None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -97,8 +97,8 @@ def test_libyaml_stops_at_the_nesting_limit_and_the_pure_parser_refuses_it_posit
     """libyaml's scanner is quadratic in flow nesting; it is left at the 21st level (the root mapping is
     the first), not after the last."""
     deep = "a: " + "[" * 20 + "]" * 20 + "\n"
-    assert source._fast_events(deep) is None
-    assert source._fast_events("a: " + "[" * 19 + "]" * 19 + "\n") is not None
+    assert yaml_events.fast_events(deep, source.MAX_DEPTH) is None
+    assert yaml_events.fast_events("a: " + "[" * 19 + "]" * 19 + "\n", source.MAX_DEPTH) is not None
     parse_bytes(("a: " + "[" * 19 + "x" + "]" * 19 + "\n").encode(), "c.yaml")
     with pytest.raises(DossierError) as caught:
         parse_bytes(deep.encode(), "c.yaml")
