@@ -39,6 +39,7 @@ from .structure import SectionTree, load_tree
 from .validate import validate
 from .reads import ContentIndex
 
+
 @dataclass(frozen=True)
 class Dossier:
     """One (product, region) pair after planning: everything rendering needs, and what was read."""

@@ -144,8 +144,9 @@ class Staging:
         stage, final = self.folder(product, region), self.output / product / region
         try:
             if reused:
-                real = self._real.get(final) or self._real.setdefault(final, os.path.realpath(final))
-                if _keep(final / rel, os.path.join(real, rel), stage / rel, data):
+                if final not in self._real:
+                    self._real[final] = os.path.realpath(final)
+                if _keep(final / rel, os.path.join(self._real[final], rel), stage / rel, data):
                     return
             _write(stage / rel, data)
         except OSError as exc:
@@ -168,20 +169,17 @@ def _unwritable(exc: OSError, where: Path):
 def _stage(output: Path, dossier: RenderedDossier) -> Path:
     """Write what is left of one dossier (all of it, unless rendering staged its leaves) and its manifest
     to its staging folder; on any failure, Ctrl-C included, remove that folder."""
-    stage = dossier.staged or output / f"{STAGING_PREFIX}{os.getpid()}-{dossier.product}-{dossier.region}"
-    final, reused = output / dossier.product / dossier.region, set(dossier.reused)
-    real = os.path.realpath(final) if reused else ""
+    staging, reused = Staging(output), set(dossier.reused)
+    stage = dossier.staged or staging.folder(dossier.product, dossier.region)
     try:
         for rel, data in sorted(dossier.files.items()):
-            if data is None:  # staged as it was rendered
-                continue
-            if not (rel in reused and _keep(final / rel, os.path.join(real, rel), stage / rel, data)):
-                _write(stage / rel, data)
+            if data is not None:  # None: staged as it was rendered
+                staging.put(dossier.product, dossier.region, rel, data, rel in reused)
         _write(stage / "manifest.json", canonical_json(dossier.manifest))
     except OSError as exc:
         shutil.rmtree(stage, ignore_errors=True)
         raise _unwritable(exc, stage) from None
-    except BaseException:  # KeyboardInterrupt: `publish` only cleans stages that were completed
+    except BaseException:  # a write error (E4002) or KeyboardInterrupt: `publish` only cleans completed stages
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return stage

@@ -11,6 +11,8 @@ leaf and on tables made to need each of its changes.
 """
 from __future__ import annotations
 
+from lxml import etree
+
 
 def fix_table_grids(tree) -> None:
     """Widen or narrow each table's `w:tblGrid` to its widest row, keeping the table's width, exactly
@@ -48,8 +50,6 @@ def _cells(row, spans: dict, ns: str) -> int:
 
 
 def _add_columns(grid, columns: list, to_add: int, ns: str) -> None:
-    from lxml import etree
-
     width = 0.0
     for column in columns:
         if column.get(ns + "w") is not None:
